@@ -1,0 +1,69 @@
+"""Fill fact markers, stat cards, key-terms boxes, the glossary and the Sources page.
+
+A thin adapter: the logic lives in the ``textbook`` package beside this file, which has no
+MkDocs import. Errors from it carry ``file:line`` and become MkDocs' clean PluginError.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+
+from textbook.errors import ContentError
+from textbook.facts import load_facts
+from textbook.glossary import load_glossary
+from textbook.render import PageLink, PageRenderer, Site, fact_uses, page_title
+
+log = get_plugin_logger(__name__)
+_state: dict = {"renderers": {}}
+DIRECTIVES: dict = {}   # other hooks register their fenced directives here (name -> handler)
+
+
+def _relative(config, path: Path) -> str:
+    return Path(path).resolve().relative_to(Path(config.config_file_path).resolve().parent).as_posix()
+
+
+def on_config(config, **kwargs):
+    # Runs on every build, including each rebuild of `mkdocs serve`, so edits to the YAML are picked up.
+    docs = Path(config.docs_dir)
+    try:
+        facts = load_facts(docs / "facts.yml", _relative(config, docs / "facts.yml"))
+        glossary = load_glossary(docs / "glossary.yml", _relative(config, docs / "glossary.yml"))
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+    _state["site"] = Site(facts, glossary)
+    _state["docs"] = docs
+    _state["prefix"] = _relative(config, docs)
+
+
+def on_files(files, config, **kwargs):
+    # Titles and fact usage of every page are needed before any page renders (for the Sources page).
+    site: Site = _state["site"]
+    for file in files.documentation_pages():
+        text = Path(file.abs_src_path).read_text(encoding="utf-8")
+        site.pages[file.src_uri] = PageLink(page_title(text, file.name), file.url)
+        for fact_id, _line in fact_uses(text, set(DIRECTIVES)):
+            users = site.fact_pages.setdefault(fact_id, [])
+            if file.src_uri not in users:
+                users.append(file.src_uri)
+    return files
+
+
+def on_page_markdown(markdown, *, page, config, files, **kwargs):
+    site: Site = _state["site"]
+    source = page.file.content_string if hasattr(page.file, "content_string") else markdown
+    first_line = source.count("\n") - markdown.count("\n") + 1   # front matter is already removed
+    root = "../" * page.url.count("/")
+    renderer = PageRenderer(site, f"{_state['prefix']}/{page.file.src_uri}", root, DIRECTIVES)
+    try:
+        rendered = renderer.render(markdown, first_line)
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+    _state["renderers"][page.file.src_uri] = renderer
+    return rendered
+
+
+def on_page_content(html, *, page, config, files, **kwargs):
+    renderer = _state["renderers"].pop(page.file.src_uri, None)
+    return renderer.fill(html) if renderer else html

@@ -1,0 +1,81 @@
+"""The glossary: each term defined once, shown on hover, in key-terms boxes and on its own page."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ContentError, ContentErrors
+from .yamlfile import LineDict, load_yaml
+
+TERM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass
+class Term:
+    id: str
+    term: str
+    definition: str
+    chapter: str = ""
+    aliases: list[str] = field(default_factory=list)
+    line: int = 0
+
+    @property
+    def spellings(self) -> list[str]:
+        """Every spelling that should show the definition on hover, capitalised forms included."""
+        found: list[str] = []
+        for word in [self.term, *self.aliases]:
+            for variant in (word, word[:1].upper() + word[1:]):
+                if variant not in found:
+                    found.append(variant)
+        return found
+
+
+def load_glossary(path: str | Path, display_name: str | None = None) -> dict[str, Term]:
+    """Load and check the glossary file; report every problem with its line."""
+    name = display_name or str(path)
+    data = load_yaml(path, name)
+    if not isinstance(data, LineDict):
+        raise ContentError(name, 1, "the glossary must map term ids to their entries",
+                           "Each entry has term, definition and optionally aliases and chapter.")
+    terms: dict[str, Term] = {}
+    errors: list[ContentError] = []
+    spelled: dict[str, str] = {}
+    for term_id, entry in data.items():
+        at = data.line_of(term_id)
+        if not TERM_ID.match(str(term_id)):
+            errors.append(ContentError(name, at, f"'{term_id}' is not a valid term id",
+                                       "Use lower-case words joined by hyphens, such as 'reward-model'."))
+            continue
+        if not isinstance(entry, LineDict) or not entry.get("term") or not entry.get("definition"):
+            errors.append(ContentError(name, at, f"term '{term_id}' needs a 'term' and a 'definition'"))
+            continue
+        definition = " ".join(str(entry["definition"]).split())
+        if re.search(r"[*_`\[\]<>]", definition):
+            errors.append(ContentError(name, entry.line_of("definition"),
+                                       f"term '{term_id}' has Markdown or HTML in its definition",
+                                       "Definitions are shown as plain-text tooltips; write plain sentences."))
+        aliases = entry.get("aliases") or []
+        if not isinstance(aliases, list):
+            errors.append(ContentError(name, entry.line_of("aliases"), f"term '{term_id}': aliases must be a list"))
+            aliases = []
+        term = Term(str(term_id), str(entry["term"]), definition, str(entry.get("chapter") or ""),
+                    [str(alias) for alias in aliases], at)
+        for spelling in term.spellings:
+            if spelling in spelled and spelled[spelling] != term.id:
+                errors.append(ContentError(name, at, f"'{spelling}' is used by both '{spelled[spelling]}' "
+                                           f"and '{term.id}'", "A spelling can point at one term only."))
+            spelled[spelling] = term.id
+        terms[term.id] = term
+    if errors:
+        raise errors[0] if len(errors) == 1 else ContentErrors(errors)
+    return terms
+
+
+def abbreviations(terms: dict[str, Term]) -> str:
+    """Markdown abbreviation definitions, so every use of a term shows its definition on hover."""
+    lines = []
+    for term in terms.values():
+        for spelling in term.spellings:
+            lines.append(f"*[{spelling}]: {term.definition}")
+    return "\n".join(lines)

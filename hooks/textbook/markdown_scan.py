@@ -1,0 +1,118 @@
+"""Find the course's own syntax in Markdown while leaving code alone.
+
+Two kinds of syntax are ours: inline markers such as ``:fact[gpt3.params]``, and directive fences
+such as a fenced block whose info string is ``key-terms``. Both stay literal inside ordinary code
+fences and inline code spans, so the course can document its own syntax.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
+CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+@dataclass
+class Directive:
+    """A fenced block that names one of our directives, e.g. ```key-terms."""
+
+    name: str
+    argument: str
+    body: list[str]
+    line: int           # 1-based line of the opening fence
+    indent: str
+
+
+@dataclass
+class Segment:
+    """A run of Markdown lines outside any code fence, or a directive or code block."""
+
+    kind: str            # "text", "code" or "directive"
+    lines: list[str]
+    line: int
+    directive: Directive | None = None
+
+
+def segments(markdown: str, directives: set[str], first_line: int = 1) -> Iterator[Segment]:
+    """Split Markdown into text, code fences and directive fences, keeping line numbers.
+
+    ``first_line`` is the source line of the Markdown's first line (after any front matter).
+    """
+    for segment in _segments(markdown, directives):
+        segment.line += first_line - 1
+        if segment.directive:
+            segment.directive.line += first_line - 1
+        yield segment
+
+
+def _segments(markdown: str, directives: set[str]) -> Iterator[Segment]:
+    lines = markdown.split("\n")
+    index = 0
+    text: list[str] = []
+    text_start = 1
+    while index < len(lines):
+        match = FENCE.match(lines[index])
+        if not match:
+            if not text:
+                text_start = index + 1
+            text.append(lines[index])
+            index += 1
+            continue
+        fence = match["fence"]
+        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+        end = index + 1
+        while end < len(lines) and not closing.match(lines[end]):
+            end += 1
+        block = lines[index:end + 1]
+        if text:
+            yield Segment("text", text, text_start)
+            text = []
+        info = match["info"].split(None, 1)
+        name = info[0] if info else ""
+        if name in directives:
+            indent = match["indent"]
+            body = [line[len(indent):] if line.startswith(indent) else line.lstrip()
+                    for line in lines[index + 1:end]]
+            argument = info[1].strip() if len(info) > 1 else ""
+            yield Segment("directive", block, index + 1,
+                          Directive(name, argument, body, index + 1, indent))
+        else:
+            yield Segment("code", block, index + 1)
+        index = end + 1
+    if text:
+        yield Segment("text", text, text_start)
+
+
+def replace_inline(line: str, pattern: re.Pattern, replace: Callable[[re.Match], str]) -> str:
+    """Apply ``replace`` to matches of ``pattern`` outside inline code spans and HTML comments."""
+    out, last = [], 0
+    protected = sorted([*CODE_SPAN.finditer(line), *HTML_COMMENT.finditer(line)], key=lambda m: m.start())
+    for span in protected:
+        if span.start() < last:
+            continue
+        out.append(pattern.sub(replace, line[last:span.start()]))
+        out.append(span.group(0))
+        last = span.end()
+    out.append(pattern.sub(replace, line[last:]))
+    return "".join(out)
+
+
+def strip_code(markdown: str) -> Iterator[tuple[int, str]]:
+    """Yield (line number, text) for prose lines, with code fences, code spans and comments removed."""
+    in_comment = False
+    for segment in segments(markdown, set()):
+        if segment.kind != "text":
+            continue
+        for offset, line in enumerate(segment.lines):
+            if in_comment:
+                if "-->" not in line:
+                    continue
+                line = line.split("-->", 1)[1]
+                in_comment = False
+            line = HTML_COMMENT.sub("", line)
+            if "<!--" in line:
+                line, in_comment = line.split("<!--", 1)[0], True
+            yield segment.line + offset, CODE_SPAN.sub("", line)

@@ -1,0 +1,200 @@
+"""Turn the course's own Markdown syntax into HTML: facts, stat cards, key terms, glossary, sources."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from .errors import ContentError, ContentErrors, did_you_mean
+from .facts import STYLES, Facts, describe, format_fact
+from .glossary import Term, abbreviations
+from .markdown_scan import Directive, replace_inline, segments
+
+FACT_MARKER = re.compile(r":fact\[([^\]\s]*)(?:\s+([^\]]*))?\]")
+TEMPLATES = Path(__file__).resolve().parents[2] / "overrides" / "components"
+
+
+def template_env(directory: Path = TEMPLATES) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(directory)), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
+
+@dataclass
+class PageLink:
+    title: str
+    href: str           # from the site root, e.g. "pretraining/"
+
+
+@dataclass
+class Site:
+    """Everything the renderer knows about the whole course, built once per build."""
+
+    facts: Facts
+    glossary: dict[str, Term]
+    pages: dict[str, PageLink] = field(default_factory=dict)       # src path -> link
+    fact_pages: dict[str, list[str]] = field(default_factory=dict)  # fact id -> src paths using it
+    env: jinja2.Environment = field(default_factory=template_env)
+
+    @property
+    def macros(self):
+        return self.env.get_template("facts.html").module
+
+
+def fact_uses(markdown: str, directives: set[str] = frozenset()) -> list[tuple[str, int]]:
+    """(fact id, line) for each inline fact marker outside code."""
+    found = []
+    for segment in segments(markdown, set(directives)):
+        if segment.kind != "text":
+            continue
+        for offset, line in enumerate(segment.lines):
+            replace_inline(line, FACT_MARKER,
+                           lambda m, n=segment.line + offset: found.append((m[1], n)) or m[0])
+    return found
+
+
+def page_title(markdown: str, fallback: str) -> str:
+    match = re.search(r"^#\s+(.+?)\s*$", markdown, re.M)
+    return match[1] if match else fallback
+
+
+class PageRenderer:
+    """Renders one page. Directive blocks become slots that are filled into the final HTML."""
+
+    def __init__(self, site: Site, src: str, root: str,
+                 extra: dict[str, Callable[[Directive, "PageRenderer"], str]] | None = None) -> None:
+        self.site = site
+        self.src = src            # e.g. "pretraining.md", for messages and usage
+        self.root = root          # relative path from this page to the site root, e.g. "../"
+        self.slots: dict[str, str] = {}
+        self.errors: list[ContentError] = []
+        self.handlers = {
+            "stat-cards": self._stat_cards,
+            "key-terms": self._key_terms,
+            "glossary": self._glossary,
+            "sources": self._sources,
+            **(extra or {}),
+        }
+
+    # -- helpers shared with other directive handlers ---------------------------------------------
+    def href(self, path: str) -> str:
+        return self.root + path
+
+    def source_href(self, fact) -> str:
+        """Link to the fact's source on the Sources page (a derived fact: its first input's source)."""
+        return self.href(f"sources/#src-{self.site.facts.sources_of(fact)[0].id}")
+
+    def fact_html(self, fact_id: str, line: int, style: str = "long") -> str:
+        fact = self.site.facts.get(fact_id, self.src, line)
+        text = format_fact(fact, style)
+        return str(self.site.macros.fact(text, fact.id, fact.qualifier, self.source_href(fact),
+                                         describe(fact, self.site.facts)))
+
+    def error(self, line: int, message: str, hint: str = "") -> None:
+        self.errors.append(ContentError(self.src, line, message, hint))
+
+    # -- the page --------------------------------------------------------------------------------
+    def render(self, markdown: str, first_line: int = 1) -> str:
+        """Render our syntax; ``first_line`` is the source line where ``markdown`` starts."""
+        out: list[str] = []
+        for segment in segments(markdown, set(self.handlers), first_line):
+            if segment.kind == "code":
+                out.extend(segment.lines)
+            elif segment.kind == "directive":
+                directive = segment.directive
+                try:
+                    html = self.handlers[directive.name](directive, self)
+                except ContentError as error:
+                    self.errors.append(error)
+                    html = ""
+                key = f"<!-- fd-slot {len(self.slots)} -->"
+                self.slots[key] = html
+                out.append(directive.indent + key)
+            else:
+                for offset, line in enumerate(segment.lines):
+                    out.append(replace_inline(line, FACT_MARKER,
+                                              lambda m, n=segment.line + offset: self._fact(m, n)))
+        if self.errors:
+            raise self.errors[0] if len(self.errors) == 1 else ContentErrors(self.errors)
+        glossary = abbreviations(self.site.glossary)
+        return "\n".join(out) + ("\n\n" + glossary + "\n" if glossary else "")
+
+    def fill(self, html: str) -> str:
+        """Put the rendered directive blocks into the page's HTML."""
+        for key, value in self.slots.items():
+            html = html.replace(f"<p>{key}</p>", value).replace(key, value)
+        return html
+
+    def _fact(self, match: re.Match, line: int) -> str:
+        fact_id, style = match[1], (match[2] or "long").strip()
+        if style not in STYLES:
+            self.error(line, f"unknown fact style '{style}' in '{match[0]}'.{did_you_mean(style, STYLES)}",
+                       "Write :fact[id], :fact[id short] or :fact[id value].")
+            return match[0]
+        try:
+            return self.fact_html(fact_id, line, style)
+        except ContentError as error:
+            self.errors.append(error)
+            return match[0]
+
+    # -- directives --------------------------------------------------------------------------------
+    def _stat_cards(self, directive: Directive, _page) -> str:
+        cards = []
+        for offset, raw in enumerate(directive.body, start=1):
+            if not raw.strip():
+                continue
+            line = directive.line + offset
+            fact_id, _, label = raw.partition(":")
+            fact = self.site.facts.get(fact_id.strip(), self.src, line)
+            source = self.site.facts.sources_of(fact)[0]
+            cards.append({
+                "id": fact.id, "value": format_fact(fact, "short"),
+                "label": label.strip() or fact.measures, "qualifier": fact.qualifier,
+                "source": f"{source.authors.split(',')[0].split(' (')[0]} {source.year}",
+                "href": self.source_href(fact), "title": describe(fact, self.site.facts),
+            })
+        if not cards:
+            raise ContentError(self.src, directive.line, "the stat-cards block is empty",
+                               "List one fact per line as 'fact.id: Label'.")
+        return str(self.site.macros.stat_cards(cards))
+
+    def _key_terms(self, directive: Directive, _page) -> str:
+        terms = []
+        for offset, raw in enumerate(directive.body, start=1):
+            term_id = raw.strip().lstrip("- ").strip()
+            if not term_id:
+                continue
+            if term_id not in self.site.glossary:
+                raise ContentError(self.src, directive.line + offset,
+                                   f"unknown glossary term '{term_id}'.{did_you_mean(term_id, self.site.glossary)}",
+                                   "Terms live in docs/glossary.yml; add it there or fix the id.")
+            terms.append(self.site.glossary[term_id])
+        return str(self.site.macros.key_terms(terms, self.href("glossary/")))
+
+    def _glossary(self, directive: Directive, _page) -> str:
+        groups: dict[str, list[Term]] = defaultdict(list)
+        for term in sorted(self.site.glossary.values(), key=lambda t: t.term.lower()):
+            groups[term.term[0].upper()].append(term)
+        chapters = {Path(src).stem: {"title": link.title, "href": self.href(link.href)}
+                    for src, link in self.site.pages.items()}
+        return str(self.site.macros.glossary(sorted(groups.items()), chapters))
+
+    def _sources(self, directive: Directive, _page) -> str:
+        facts = self.site.facts
+        entries = []
+        for source in sorted(facts.sources.values(), key=lambda s: (s.authors.lower(), s.year)):
+            rows = []
+            for fact in facts.facts.values():
+                if source not in facts.sources_of(fact):
+                    continue
+                pages = [{"title": self.site.pages[src].title, "href": self.href(self.site.pages[src].href)}
+                         for src in self.site.fact_pages.get(fact.id, []) if src in self.site.pages]
+                rows.append({"id": fact.id, "value": format_fact(fact, "short"), "measures": fact.measures,
+                             "qualifier": fact.qualifier, "as_of": fact.as_of.isoformat(), "pages": pages})
+            entries.append({"id": source.id, "title": source.title, "authors": source.authors,
+                            "year": source.year, "url": source.url, "accessed": source.accessed.isoformat(),
+                            "facts": rows})
+        return str(self.site.macros.sources(entries))

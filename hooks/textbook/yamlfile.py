@@ -1,0 +1,96 @@
+"""Read YAML while keeping the line of every key, so errors can point at the source line."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError
+
+
+class LineDict(dict):
+    """A mapping from a YAML file that remembers where it and each of its keys stand."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader that records line numbers and refuses duplicate keys."""
+
+
+# YAML 1.1 reads 175e9 as a string; contributors write large numbers that way, so read it as a float.
+_Loader.yaml_implicit_resolvers = {key: list(value) for key, value in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if key in mapping.key_lines:
+            raise ContentError(
+                loader.name, line,
+                f"'{key}' is defined twice (first on line {mapping.key_lines[key]})",
+                "Keep one definition and delete the other.",
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = line
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(path: str | Path, display_name: str | None = None) -> Any:
+    """Parse a YAML file. A syntax error becomes a ContentError with the parser's line."""
+    path = Path(path)
+    name = display_name or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ContentError(name, None, f"couldn't read the file: {error.strerror}") from None
+    loader = _Loader(text)
+    loader.name = name
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        problem = error.problem or error.context or "invalid YAML"
+        raise ContentError(
+            name, line, f"couldn't parse the YAML: {problem}",
+            "Check the indentation and quoting on this line and the one above it; "
+            "quote text that contains ': ' or starts with a special character.",
+        ) from None
+    except yaml.YAMLError as error:
+        raise ContentError(name, None, f"couldn't parse the YAML: {error}") from None
+    finally:
+        loader.dispose()
+
+
+def as_date(value: Any) -> dt.date | None:
+    """Accept a YAML date (2024-07-23) or an ISO string; anything else is None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
