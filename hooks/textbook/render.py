@@ -12,7 +12,9 @@ import jinja2
 from .errors import ContentError, ContentErrors, did_you_mean
 from .facts import STYLES, Facts, describe, format_fact
 from .glossary import Term, abbreviations
+from .inline import render_inline
 from .markdown_scan import Directive, replace_inline, segments
+from .quizzes import Quiz, find_quizzes
 
 FACT_MARKER = re.compile(r":fact\[([^\]\s]*)(?:\s+([^\]]*))?\]")
 TEMPLATES = Path(__file__).resolve().parents[2] / "overrides" / "components"
@@ -37,6 +39,8 @@ class Site:
     glossary: dict[str, Term]
     pages: dict[str, PageLink] = field(default_factory=dict)       # src path -> link
     fact_pages: dict[str, list[str]] = field(default_factory=dict)  # fact id -> src paths using it
+    questions: dict[str, str] = field(default_factory=dict)        # question id -> "file:line"
+    quizzes: dict[str, list[Quiz]] = field(default_factory=dict)    # src path -> its quizzes
     env: jinja2.Environment = field(default_factory=template_env)
 
     @property
@@ -114,13 +118,53 @@ class PageRenderer:
                 self.slots[key] = html
                 out.append(directive.indent + key)
             else:
-                for offset, line in enumerate(segment.lines):
-                    out.append(replace_inline(line, FACT_MARKER,
-                                              lambda m, n=segment.line + offset: self._fact(m, n)))
+                out.extend(self._text(segment.lines, segment.line))
         if self.errors:
             raise self.errors[0] if len(self.errors) == 1 else ContentErrors(self.errors)
         glossary = abbreviations(self.site.glossary)
         return "\n".join(out) + ("\n\n" + glossary + "\n" if glossary else "")
+
+    def _text(self, lines: list[str], first_line: int) -> list[str]:
+        """Prose lines: quizzes become slots, fact markers become HTML."""
+        out: list[str] = []
+        try:
+            quizzes = find_quizzes(lines, first_line, self.src)
+        except ContentError as error:
+            self.errors.append(error)
+            quizzes = []
+        index = 0
+        for start, end, quiz in quizzes + [(len(lines), len(lines), None)]:
+            for offset in range(index, start):
+                out.append(replace_inline(lines[offset], FACT_MARKER,
+                                          lambda m, n=first_line + offset: self._fact(m, n)))
+            if quiz is not None:
+                key = f"<!-- fd-slot {len(self.slots)} -->"
+                self.slots[key] = self._quiz(quiz)
+                out.extend(["", key, ""])
+            index = end + 1
+        return out
+
+    def _quiz(self, quiz: Quiz) -> str:
+        self.site.quizzes.setdefault(self.src, []).append(quiz)
+        questions = []
+        for question in quiz.questions:
+            where = f"{self.src}:{question.line}"
+            if question.id in self.site.questions and self.site.questions[question.id] != where:
+                self.error(question.line, f"duplicate question id '{question.id}' (also at "
+                           f"{self.site.questions[question.id]})", "Question ids must be unique across the course.")
+            self.site.questions[question.id] = where
+
+            def html(text: str, line: int = question.line) -> str:
+                return FACT_MARKER.sub(lambda m: self._fact(m, line), render_inline(text)) if text else ""
+
+            questions.append({
+                "id": question.id, "kind": question.kind, "html": html(question.text),
+                "explanation_html": html(question.explanation),
+                "options": [{"correct": option.correct, "html": html(option.text, option.line),
+                             "feedback_html": html(option.feedback, option.line)}
+                            for option in question.options],
+            })
+        return str(self.site.env.get_template("quiz.html").module.quiz(quiz, questions))
 
     def fill(self, html: str) -> str:
         """Put the rendered directive blocks into the page's HTML."""

@@ -1,0 +1,82 @@
+"""Fast checks of the course sources, without building the site.
+
+    python -m textbook.check [--root DIR]
+
+Loads the facts file and the glossary, renders every page's own syntax (facts, directives,
+quizzes) and looks for quantities written into the prose instead of coming from the facts file.
+Messages have the same ``file:line: what is wrong`` form as the build. Exit status 1 on problems.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import ContentError, ContentErrors
+from .facts import load_facts
+from .glossary import load_glossary
+from .quantities import bare_quantities
+from .render import PageLink, PageRenderer, Site, fact_uses, page_title
+
+
+def _flatten(error: ContentError) -> list[ContentError]:
+    return list(error.errors) if isinstance(error, ContentErrors) else [error]
+
+
+def check(root: Path) -> list[ContentError]:
+    docs = root / "docs"
+    problems: list[ContentError] = []
+    try:
+        facts = load_facts(docs / "facts.yml", "docs/facts.yml")
+        glossary = load_glossary(docs / "glossary.yml", "docs/glossary.yml")
+    except ContentError as error:
+        return _flatten(error)
+
+    for term in glossary.values():
+        for _line, text, kind in bare_quantities(term.definition):
+            problems.append(ContentError("docs/glossary.yml", term.line,
+                                         f"term '{term.id}' has {kind} in its definition: '{text}'",
+                                         "Definitions stay free of numbers; put figures in the lessons."))
+
+    site = Site(facts, glossary)
+    pages = sorted(docs.rglob("*.md"))
+    texts = {page: page.read_text(encoding="utf-8") for page in pages}
+    for page, text in texts.items():
+        src = page.relative_to(docs).as_posix()
+        url = "" if src == "index.md" else src[:-3] + "/"
+        site.pages[src] = PageLink(page_title(text, page.stem), url)
+        for fact_id, _line in fact_uses(text):
+            site.fact_pages.setdefault(fact_id, []).append(src)
+
+    for page, text in texts.items():
+        name = page.relative_to(root).as_posix()
+        renderer = PageRenderer(site, name, "")
+        try:
+            renderer.render(text)
+        except ContentError as error:
+            problems.extend(_flatten(error))
+        for line, quantity, kind in bare_quantities(text):
+            problems.append(ContentError(
+                name, line, f"{kind} written into the text: '{quantity}'",
+                "Numbers come from docs/facts.yml: cite one with :fact[id] (add the fact with its "
+                "source first if it is new).",
+            ))
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m textbook.check", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the course folder (has docs/)")
+    args = parser.parse_args(argv)
+    problems = check(args.root.resolve())
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"\n{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print("All checks passed.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+"""Render short Markdown (quiz questions, options, feedback) to HTML with raw HTML switched off.
+
+Contributors' text may contain '<' or even '<script>': it must show as text, never run.
+"""
+from __future__ import annotations
+
+import markdown
+
+_md = markdown.Markdown(extensions=["pymdownx.inlinehilite"], output_format="html")
+_md.preprocessors.deregister("html_block")
+_md.inlinePatterns.deregister("html")
+
+
+def render_inline(text: str) -> str:
+    """Markdown to HTML for one short paragraph, without the wrapping <p>."""
+    html = _md.reset().convert(text)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return html

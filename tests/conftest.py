@@ -1,0 +1,104 @@
+"""Shared fixtures: the real site built once, small throwaway projects, and a local web server."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def run_mkdocs(config: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*MKDOCS, "build", "--strict", "-q", "-f", str(config), "-d", str(site_dir), *extra],
+                          capture_output=True, text=True, env=ENV, cwd=config.parent)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real course, built once with --strict."""
+    site = tmp_path_factory.mktemp("site")
+    result = run_mkdocs(ROOT / "mkdocs.yml", site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+class Project:
+    """A tiny course in a temporary folder, using the real hooks, theme overrides and facts."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.docs = path / "docs"
+        self.docs.mkdir(parents=True)
+        shutil.copy(ROOT / "docs" / "facts.yml", self.docs / "facts.yml")
+        shutil.copy(ROOT / "docs" / "glossary.yml", self.docs / "glossary.yml")
+        (self.docs / "sources.md").write_text("# Sources\n\n```sources\n```\n")
+        (self.docs / "glossary.md").write_text("# Glossary\n\n```glossary\n```\n")
+        (path / "mkdocs.yml").write_text(textwrap.dedent(f"""\
+            site_name: Test course
+            exclude_docs: |
+              facts.yml
+              glossary.yml
+            theme:
+              name: material
+              custom_dir: {ROOT / 'overrides'}
+              font: false
+            hooks:
+              - {ROOT / 'hooks' / 'facts.py'}
+            markdown_extensions: [abbr, admonition, attr_list, md_in_html, pymdownx.details, pymdownx.superfences]
+            """))
+
+    def write(self, name: str, text: str) -> Path:
+        target = self.path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text))
+        return target
+
+    def build(self) -> subprocess.CompletedProcess:
+        return run_mkdocs(self.path / "mkdocs.yml", self.path / "site")
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    return Project(tmp_path / "course")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site) -> str:
+    """The built site served on 127.0.0.1 for the browser tests."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; Playwright never downloads a browser here."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install it with 'apt-get install -y chromium' (.ci/run does).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=["--disable-gpu"])
+        yield instance
+        instance.close()

@@ -1,0 +1,152 @@
+"""Build the real course and small broken courses, and check what readers and contributors get."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+CHAPTERS = ["training-data", "pretraining", "fine-tuning", "rlhf", "failure-modes", "bias"]
+SECTIONS = ["learning-objectives", "key-terms", "key-takeaways", "check-your-understanding", "further-reading"]
+
+
+class _Text(HTMLParser):
+    """Collects the words of a piece of HTML, leaving out code blocks."""
+
+    SKIP = {"pre", "script", "style"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in self.SKIP
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in self.SKIP and self.skip > 0
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.words.extend(data.split())
+
+
+def article(html: str) -> str:
+    return html.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_each_chapter_has_the_parts_of_a_lesson(built_site, chapter):
+    html = (built_site / chapter / "index.html").read_text()
+    body = article(html)
+    for section in SECTIONS:
+        assert f'id="{section}"' in body, f"{chapter}: no '{section}' section"
+    assert re.search(r'<h2 id="try-it[^"]*"', body), f"{chapter}: no 'Try it' section"
+    assert 'class="admonition example"' in body, f"{chapter}: the exercise box is missing"
+    assert 'class="admonition fd-key-terms"' in body, f"{chapter}: the key-terms box is missing"
+    assert body.count('class="fd-q"') >= 5, f"{chapter}: fewer than 5 quiz questions"
+    teaching = body.split('id="check-your-understanding"')[0]
+    teaching = re.sub(r'<div class="admonition fd-key-terms">.*?</div>', "", teaching, flags=re.S)
+    parser = _Text()
+    parser.feed(teaching)
+    assert len(parser.words) >= 1800, f"{chapter}: {len(parser.words)} words of teaching, fewer than 1,800"
+    assert ":fact[" not in body and "fd-slot" not in body, f"{chapter}: a raw marker was left in the page"
+
+
+def test_pretraining_has_stat_cards(built_site):
+    html = (built_site / "pretraining" / "index.html").read_text()
+    for value in ("175B", "300B", "3.14 × 10²³"):
+        assert value in html
+
+
+def test_rlhf_timeline_is_in_order(built_site):
+    body = article((built_site / "rlhf" / "index.html").read_text())
+    positions = [body.find(name) for name in ("Christiano", "Ziegler", "Stiennon", "InstructGPT", "Constitutional AI")]
+    assert all(p >= 0 for p in positions), positions
+
+
+def test_glossary_and_sources_pages(built_site):
+    glossary = (built_site / "glossary" / "index.html").read_text()
+    assert glossary.count('<dt id="term-') >= 40
+    sources = (built_site / "sources" / "index.html").read_text()
+    assert sources.count('class="fd-source"') >= 30
+    assert "Training data" in sources or "training-data" in sources
+
+
+EXTERNAL = re.compile(r'(?:src|srcset)="(?:https?:)?//|<link[^>]+href="(?:https?:)?//[^"]*"|url\((?:https?:)?//')
+
+
+def test_no_page_loads_anything_from_another_host(built_site):
+    offenders = []
+    for page in built_site.rglob("*.html"):
+        for match in EXTERNAL.finditer(page.read_text(errors="replace")):
+            offenders.append(f"{page.relative_to(built_site)}: {match.group(0)[:120]}")
+    for sheet in built_site.rglob("*.css"):
+        for match in re.finditer(r"url\((?:https?:)?//[^)]*\)", sheet.read_text(errors="replace")):
+            offenders.append(f"{sheet.relative_to(built_site)}: {match.group(0)[:120]}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_hover_definitions_and_edit_links(built_site):
+    html = (built_site / "pretraining" / "index.html").read_text()
+    assert "<abbr title=" in html
+    assert 'class="md-content__button md-icon"' in html and "/edit/" in html
+
+
+# --- Broken contributions stop the build with file:line and no traceback ----------------------
+
+def assert_clean_failure(result, expected: str) -> None:
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert expected in output, output
+    assert "Traceback" not in output, output
+
+
+def test_unknown_fact_id_stops_the_build(project):
+    project.write("docs/index.md", """\
+        ---
+        title: Home
+        ---
+
+        # Home
+
+        GPT-3 has :fact[gpt3.paramz].
+        """)
+    assert_clean_failure(project.build(),
+                         "docs/index.md:7: unknown fact 'gpt3.paramz'. Did you mean 'gpt3.params'?")
+
+
+def test_malformed_facts_file_stops_the_build(project):
+    project.write("docs/index.md", "# Home\n")
+    facts = project.docs / "facts.yml"
+    facts.write_text(facts.read_text().replace("    unit: parameters\n", "    unit: [parameters\n", 1))
+    result = project.build()
+    assert_clean_failure(result, "docs/facts.yml:")
+    assert "couldn't parse the YAML" in result.stderr
+
+
+def test_fact_without_source_stops_the_build(project):
+    project.write("docs/index.md", "# Home\n")
+    facts = project.docs / "facts.yml"
+    text = facts.read_text()
+    text = text.replace("    source: radford2019\n", "", 2)
+    facts.write_text(text.replace("  radford2019:", "  unused-radford2019:"))
+    assert_clean_failure(project.build(), "fact 'gpt2.params' has no source")
+
+
+def test_bad_quiz_stops_the_build(project):
+    project.write("docs/index.md", """\
+        # Home
+
+        <!-- quiz: home -->
+        <!-- question: home-one -->
+        Pick one?
+
+        - [ ] A.
+          > Not quite — no.
+        - [ ] B.
+          > Not quite — no.
+        <!-- /quiz -->
+        """)
+    assert_clean_failure(project.build(), "docs/index.md:4: question 'home-one' has no correct option")
