@@ -17,7 +17,7 @@ def test_no_request_leaves_the_machine(browser, site_url):
         page.goto(site_url + path, wait_until="networkidle")
     # Instant navigation fetches pages with JavaScript: follow a link the way a reader would.
     page.goto(site_url, wait_until="networkidle")
-    page.click("a[href='training-data/']")
+    page.locator("article a[href$='/training-data/']").first.click()
     page.wait_for_load_state("networkidle")
     page.close()
     assert not outside, outside

@@ -28,7 +28,7 @@ COUNT_UNITS = {
     "definitions", "sources of harm",
 }
 SPECIAL_UNITS = {
-    "usd", "usd_per_million_tokens", "usd_per_hour", "percent", "flop", "pf_days", "bytes",
+    "usd", "usd_per_million_tokens", "usd_per_hour", "percent", "percentage_points", "flop", "pf_days", "bytes",
     "tco2e", "multiplier", "tokens_per_parameter", "words_per_token", "per_year_factor",
 }
 UNITS = COUNT_UNITS | SPECIAL_UNITS
@@ -411,6 +411,9 @@ def format_number(value: float, unit: str, style: str = "long", precision: int |
         return number if style == "value" else (f"{number}/h" if compact else f"{number} per hour")
     if unit == "percent":
         return _plain(value, precision) + "%"
+    if unit == "percentage_points":
+        number = _plain(value, precision)
+        return number if style == "value" else (f"{number} pts" if compact else f"{number} percentage points")
     if unit == "flop":
         number = _exponent(value)
         return number if style != "long" else f"{number} FLOP"
