@@ -29,3 +29,46 @@ def test_dark_mode_toggle_and_search_exist(browser, site_url):
     assert page.locator("form[data-md-component=palette]").count() == 1
     assert page.locator("input[data-md-component=search-query]").count() == 1
     page.close()
+
+
+def test_quiz_gives_feedback_and_keeps_the_answer_after_reload(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "rlhf/", wait_until="networkidle")
+    question = page.locator(".fd-q").first
+    wrong = question.locator(".fd-opt[data-correct=false]").first
+    wrong.locator("label").click()
+    question.locator(".fd-q__check").click()
+    feedback = wrong.locator(".fd-opt__feedback")
+    assert feedback.is_visible() and feedback.inner_text().startswith("Not quite")
+    assert question.get_attribute("data-state") == "wrong"
+    assert "Not quite" in question.locator("[role=status]").inner_text()
+    page.reload(wait_until="networkidle")
+    question = page.locator(".fd-q").first
+    assert question.get_attribute("data-state") == "wrong"
+    assert question.locator(".fd-opt[data-correct=false] input").first.is_checked()
+    question.locator(".fd-q__retry").click()
+    right = question.locator(".fd-opt[data-correct=true]").first
+    right.locator("label").click()
+    question.locator(".fd-q__check").click()
+    assert question.get_attribute("data-state") == "right"
+    assert "1 of" in page.locator(".fd-quiz__score").first.inner_text()
+    page.close()
+
+
+def test_quiz_survives_corrupted_storage_and_reads_without_javascript(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "bias/", wait_until="networkidle")
+    page.evaluate("localStorage.setItem('fdta.progress.v1', '{not json')")
+    page.reload(wait_until="networkidle")
+    question = page.locator(".fd-q").first
+    question.locator("label").first.click()
+    question.locator(".fd-q__check").click()
+    assert question.get_attribute("data-state") in ("right", "wrong")
+    page.close()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "bias/")
+    answer = page.locator(".fd-q__answer").first
+    answer.locator("summary").click()
+    assert "Right:" in answer.inner_text()
+    context.close()

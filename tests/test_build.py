@@ -74,14 +74,22 @@ def test_glossary_and_sources_pages(built_site):
     assert "Training data" in sources or "training-data" in sources
 
 
-EXTERNAL = re.compile(r'(?:src|srcset)="(?:https?:)?//|<link[^>]+href="(?:https?:)?//[^"]*"|url\((?:https?:)?//')
+EXTERNAL = re.compile(r'(?:src|srcset|data)="(?:https?:)?//[^"]*"|url\((?:https?:)?//[^)]*\)')
+LINK = re.compile(r"<link\b[^>]*>")
+# <link> tags that make the browser fetch something; rel=canonical and the like are only metadata.
+FETCHING_RELS = {"stylesheet", "preconnect", "preload", "prefetch", "modulepreload", "dns-prefetch", "icon", "manifest"}
 
 
 def test_no_page_loads_anything_from_another_host(built_site):
     offenders = []
     for page in built_site.rglob("*.html"):
-        for match in EXTERNAL.finditer(page.read_text(errors="replace")):
+        html = page.read_text(errors="replace")
+        for match in EXTERNAL.finditer(html):
             offenders.append(f"{page.relative_to(built_site)}: {match.group(0)[:120]}")
+        for tag in LINK.findall(html):
+            rels = set((re.search(r'rel="([^"]*)"', tag) or [None, ""])[1].split())
+            if rels & FETCHING_RELS and re.search(r'href="(?:https?:)?//', tag):
+                offenders.append(f"{page.relative_to(built_site)}: {tag[:120]}")
     for sheet in built_site.rglob("*.css"):
         for match in re.finditer(r"url\((?:https?:)?//[^)]*\)", sheet.read_text(errors="replace")):
             offenders.append(f"{sheet.relative_to(built_site)}: {match.group(0)[:120]}")

@@ -40,9 +40,12 @@
     const explanation = fieldset.querySelector(".fd-q__explanation")
     if (explanation) explanation.hidden = false
     fieldset.dataset.state = right ? "right" : "wrong"
+    // The feedback is visible under the options; the live region repeats it for screen readers.
     const texts = picked.map(option => option.querySelector(".fd-opt__feedback").textContent.trim())
-    status.textContent = (right ? "Right. " : "Not yet right. ") +
-      (multiple ? "Feedback is shown under every option." : texts.join(" "))
+    status.classList.add("fd-q__status--quiet")
+    status.textContent = multiple
+      ? (right ? "All right. " : "Not all right yet. ") + "Feedback is shown under every option."
+      : texts.join(" ")
   }
 
   function reset(fieldset, status) {
@@ -83,6 +86,7 @@
 
     check.addEventListener("click", () => {
       if (!chosen(fieldset).length) {
+        status.classList.remove("fd-q__status--quiet")
         status.textContent = "Choose an answer first."
         return
       }
