@@ -78,4 +78,5 @@ def abbreviations(terms: dict[str, Term]) -> str:
     for term in terms.values():
         for spelling in term.spellings:
             lines.append(f"*[{spelling}]: {term.definition}")
-    return "\n".join(lines)
+    # One definition per block: Markdown re-tests a whole block after each line it consumes.
+    return "\n\n".join(lines)
