@@ -234,8 +234,9 @@ class PageRenderer:
             for fact in facts.facts.values():
                 if source not in facts.sources_of(fact):
                     continue
-                pages = [{"title": self.site.pages[src].title, "href": self.href(self.site.pages[src].href)}
-                         for src in self.site.fact_pages.get(fact.id, []) if src in self.site.pages]
+                pages = sorted(({"title": self.site.pages[src].title, "href": self.href(self.site.pages[src].href)}
+                                for src in self.site.fact_pages.get(fact.id, []) if src in self.site.pages),
+                               key=lambda page: page["title"])
                 rows.append({"id": fact.id, "value": format_fact(fact, "short"), "measures": fact.measures,
                              "qualifier": fact.qualifier, "as_of": fact.as_of.isoformat(), "pages": pages})
             entries.append({"id": source.id, "title": source.title, "authors": source.authors,
