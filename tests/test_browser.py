@@ -72,3 +72,45 @@ def test_quiz_survives_corrupted_storage_and_reads_without_javascript(browser, s
     answer.locator("summary").click()
     assert "Right:" in answer.inner_text()
     context.close()
+
+
+def answer_test(page, right: bool) -> None:
+    for question in page.locator(".fd-q").all():
+        wanted = "true" if right else "false"
+        for option in question.locator(f".fd-opt[data-correct={wanted}]").all()[: None if right else 1]:
+            option.locator("label").click()
+
+
+def test_module_test_passes_fails_and_retakes(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "module-test/", wait_until="networkidle")
+    questions = page.locator(".fd-q")
+    assert questions.count() == 15
+    page.locator(".fd-exam__submit").click()
+    assert "Answer every question first: 15" in page.locator(".fd-exam__result").inner_text()
+    answer_test(page, right=True)
+    page.locator(".fd-exam__submit").click()
+    result = page.locator(".fd-exam__result").inner_text()
+    assert "You scored 15 of 15 (100%). Passed" in result
+    stored = page.evaluate("JSON.parse(localStorage.getItem('fdta.progress.v1')).tests['module-test']")
+    assert stored["passed"] is True and stored["right"] == 15
+    page.locator(".fd-exam__retake").click()
+    answer_test(page, right=False)
+    page.locator(".fd-exam__submit").click()
+    result = page.locator(".fd-exam__result")
+    assert "You scored 0 of 15 (0%). Not passed yet: the pass mark is 80%." in result.inner_text()
+    assert result.locator("li").count() == 15
+    assert page.locator(".fd-opt__feedback:visible").count() >= 15
+    page.close()
+
+
+def test_buttons_show_only_when_they_can_be_used(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "pretraining/", wait_until="networkidle")
+    question = page.locator(".fd-q").first
+    assert question.locator(".fd-q__check").is_visible()
+    assert not question.locator(".fd-q__retry").is_visible()
+    assert not question.locator(".fd-q__answer").is_visible()
+    page.goto(site_url + "module-test/", wait_until="networkidle")
+    assert not page.locator(".fd-exam__retake").is_visible()
+    page.close()

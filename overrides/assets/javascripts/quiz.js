@@ -126,10 +126,93 @@
     }
   }
 
+  /* Exam mode (the module test): answer everything, submit once, see the score and what was missed. */
+  function mountExam(root) {
+    const fieldsets = Array.from(root.querySelectorAll(".fd-q"))
+    const statuses = new Map()
+    fieldsets.forEach(fieldset => {
+      const answer = fieldset.querySelector(".fd-q__answer")
+      if (answer) answer.hidden = true
+      const status = document.createElement("p")
+      status.className = "fd-q__status"
+      status.setAttribute("role", "status")
+      fieldset.append(status)
+      statuses.set(fieldset, status)
+    })
+    const actions = document.createElement("div")
+    actions.className = "fd-q__actions"
+    actions.innerHTML = '<button type="button" class="md-button md-button--primary fd-exam__submit">Submit the test</button>' +
+      '<button type="button" class="md-button fd-exam__retake" hidden>Retake the test</button>'
+    const result = document.createElement("div")
+    result.className = "fd-exam__result"
+    result.setAttribute("role", "status")
+    result.setAttribute("aria-live", "polite")
+    result.tabIndex = -1
+    root.append(actions, result)
+    const [submit, retake] = actions.querySelectorAll("button")
+    const pass = Number(root.dataset.pass) || 80
+
+    submit.addEventListener("click", () => {
+      const unanswered = fieldsets.filter(fieldset => !chosen(fieldset).length)
+      if (unanswered.length) {
+        result.textContent = `Answer every question first: ${unanswered.length} still open.`
+        unanswered[0].querySelector("input").focus()
+        return
+      }
+      fieldsets.forEach(fieldset => {
+        show(fieldset, statuses.get(fieldset))
+        fieldset.querySelectorAll("input").forEach(input => { input.disabled = true })
+      })
+      const missed = fieldsets.filter(fieldset => fieldset.dataset.state !== "right")
+      const right = fieldsets.length - missed.length
+      const percent = Math.round(100 * right / fieldsets.length)
+      const passed = percent >= pass
+      result.innerHTML = ""
+      const heading = document.createElement("p")
+      heading.className = "fd-exam__score"
+      heading.textContent = `You scored ${right} of ${fieldsets.length} (${percent}%). ` +
+        (passed ? `Passed: the pass mark is ${pass}%.` : `Not passed yet: the pass mark is ${pass}%.`)
+      result.append(heading)
+      if (missed.length) {
+        const intro = document.createElement("p")
+        intro.textContent = "Questions to look at again (the feedback under each option explains):"
+        const list = document.createElement("ul")
+        missed.forEach(fieldset => {
+          const item = document.createElement("li")
+          const link = document.createElement("a")
+          link.href = `#${fieldset.id}`
+          link.textContent = fieldset.querySelector(".fd-q__text").textContent.trim()
+          item.append(link)
+          list.append(item)
+        })
+        result.append(intro, list)
+      }
+      result.focus()
+      submit.hidden = true
+      retake.hidden = false
+      const data = load()
+      data.tests = data.tests && typeof data.tests === "object" ? data.tests : {}
+      data.tests[root.dataset.quiz] = { right, total: fieldsets.length, percent, passed, at: new Date().toISOString() }
+      save(data)
+      document.dispatchEvent(new CustomEvent("fd:progress"))
+    })
+    retake.addEventListener("click", () => {
+      fieldsets.forEach(fieldset => {
+        fieldset.querySelectorAll("input").forEach(input => { input.disabled = false })
+        reset(fieldset, statuses.get(fieldset))
+      })
+      result.textContent = ""
+      submit.hidden = false
+      retake.hidden = true
+      fieldsets[0].querySelector("input").focus()
+    })
+  }
+
   function mountQuiz(root) {
     if (root.dataset.mounted) return
     root.dataset.mounted = "true"
     root.classList.add("fd-quiz--live")
+    if (root.dataset.mode === "exam") return mountExam(root)
     const score = document.createElement("p")
     score.className = "fd-quiz__score"
     root.append(score)
