@@ -69,18 +69,27 @@
       : `${fieldsets.length} questions. Answers are kept in this browser only.`
   }
 
+  /* A pair of buttons (the second hidden until it is useful) and a polite live region. */
+  function controls(primary, secondary, tag = "p") {
+    const actions = document.createElement("div")
+    actions.className = "fd-q__actions"
+    actions.innerHTML = `<button type="button" class="md-button md-button--primary ${primary[0]}">${primary[1]}</button>` +
+      `<button type="button" class="md-button ${secondary[0]}" hidden>${secondary[1]}</button>`
+    return [actions, liveRegion(tag)]
+  }
+  function liveRegion(tag = "p") {
+    const region = document.createElement(tag)
+    region.setAttribute("role", "status")
+    region.setAttribute("aria-live", "polite")
+    return region
+  }
+
   function mountQuestion(root, fieldset, progress) {
     const id = fieldset.dataset.question
     const answer = fieldset.querySelector(".fd-q__answer")
     if (answer) answer.hidden = true              // the no-JavaScript answer key
-    const actions = document.createElement("div")
-    actions.className = "fd-q__actions"
-    actions.innerHTML = '<button type="button" class="md-button md-button--primary fd-q__check">Check answer</button>' +
-      '<button type="button" class="md-button fd-q__retry" hidden>Try again</button>'
-    const status = document.createElement("p")
+    const [actions, status] = controls(["fd-q__check", "Check answer"], ["fd-q__retry", "Try again"])
     status.className = "fd-q__status"
-    status.setAttribute("role", "status")
-    status.setAttribute("aria-live", "polite")
     fieldset.append(actions, status)
     const [check, retry] = actions.querySelectorAll("button")
 
@@ -133,20 +142,14 @@
     fieldsets.forEach(fieldset => {
       const answer = fieldset.querySelector(".fd-q__answer")
       if (answer) answer.hidden = true
-      const status = document.createElement("p")
+      const status = liveRegion()
       status.className = "fd-q__status"
-      status.setAttribute("role", "status")
       fieldset.append(status)
       statuses.set(fieldset, status)
     })
-    const actions = document.createElement("div")
-    actions.className = "fd-q__actions"
-    actions.innerHTML = '<button type="button" class="md-button md-button--primary fd-exam__submit">Submit the test</button>' +
-      '<button type="button" class="md-button fd-exam__retake" hidden>Retake the test</button>'
-    const result = document.createElement("div")
+    const [actions, result] = controls(["fd-exam__submit", "Submit the test"],
+      ["fd-exam__retake", "Retake the test"], "div")
     result.className = "fd-exam__result"
-    result.setAttribute("role", "status")
-    result.setAttribute("aria-live", "polite")
     result.tabIndex = -1
     root.append(actions, result)
     const [submit, retake] = actions.querySelectorAll("button")
