@@ -13,11 +13,10 @@ from mkdocs.plugins import get_plugin_logger
 from textbook.errors import ContentError
 from textbook.facts import load_facts
 from textbook.glossary import load_glossary
-from textbook.render import PageLink, PageRenderer, Site, fact_uses, page_title
+from textbook.render import PageRenderer, Site
 
 log = get_plugin_logger(__name__)
 _state: dict = {"renderers": {}}
-DIRECTIVES: dict = {}   # other hooks register their fenced directives here (name -> handler)
 
 
 def _relative(config, path: Path) -> str:
@@ -41,12 +40,7 @@ def on_files(files, config, **kwargs):
     # Titles and fact usage of every page are needed before any page renders (for the Sources page).
     site: Site = _state["site"]
     for file in files.documentation_pages():
-        text = Path(file.abs_src_path).read_text(encoding="utf-8")
-        site.pages[file.src_uri] = PageLink(page_title(text, file.name), file.url)
-        for fact_id, _line in fact_uses(text, set(DIRECTIVES)):
-            users = site.fact_pages.setdefault(fact_id, [])
-            if file.src_uri not in users:
-                users.append(file.src_uri)
+        site.add_page(file.src_uri, file.url, Path(file.abs_src_path).read_text(encoding="utf-8"))
     return files
 
 
@@ -55,7 +49,7 @@ def on_page_markdown(markdown, *, page, config, files, **kwargs):
     source = page.file.content_string if hasattr(page.file, "content_string") else markdown
     first_line = source.count("\n") - markdown.count("\n") + 1   # front matter is already removed
     root = "../" * page.url.count("/")
-    renderer = PageRenderer(site, f"{_state['prefix']}/{page.file.src_uri}", root, DIRECTIVES)
+    renderer = PageRenderer(site, f"{_state['prefix']}/{page.file.src_uri}", root)
     try:
         rendered = renderer.render(markdown, first_line)
     except ContentError as error:

@@ -5,6 +5,7 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
@@ -18,16 +19,28 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def run_mkdocs(config: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+def run_mkdocs(config: Path, site_dir: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([*MKDOCS, "build", "--strict", "-q", "-f", str(config), "-d", str(site_dir), *extra],
-                          capture_output=True, text=True, env=ENV, cwd=config.parent)
+                          capture_output=True, text=True, env={**ENV, **(env or {})}, cwd=config.parent)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = _free_port()
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The real course, built once with --strict."""
+    """The real course, built once with --strict for the address the browser tests serve it at.
+
+    Material's instant navigation only takes over links that match site_url, so the two must agree.
+    """
     site = tmp_path_factory.mktemp("site")
-    result = run_mkdocs(ROOT / "mkdocs.yml", site)
+    result = run_mkdocs(ROOT / "mkdocs.yml", site, env={"SITE_URL": f"http://127.0.0.1:{PORT}/"})
     assert result.returncode == 0, result.stderr
     return site
 
@@ -81,7 +94,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def site_url(built_site) -> str:
     """The built site served on 127.0.0.1 for the browser tests."""
     handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", PORT), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from playwright.sync_api import expect
+
 PAGES = ["", "training-data/", "pretraining/", "fine-tuning/", "rlhf/", "failure-modes/", "bias/",
          "glossary/", "sources/"]
 
@@ -113,4 +115,89 @@ def test_buttons_show_only_when_they_can_be_used(browser, site_url):
     assert not question.locator(".fd-q__answer").is_visible()
     page.goto(site_url + "module-test/", wait_until="networkidle")
     assert not page.locator(".fd-exam__retake").is_visible()
+    page.close()
+
+
+def answer_lesson(page, right: bool = True) -> None:
+    for question in page.locator(".fd-q").all():
+        wanted = "true" if right else "false"
+        for option in question.locator(f".fd-opt[data-correct={wanted}]").all()[: None if right else 1]:
+            option.locator("label").click()
+        question.locator(".fd-q__check").click()
+
+
+def test_progress_view_navigation_marks_export_reset_import(browser, site_url, tmp_path):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(site_url + "pretraining/", wait_until="networkidle")
+    answer_lesson(page)
+    mark = page.locator(".md-nav--primary .md-nav__link[href$='/pretraining/'] .fd-nav-mark")
+    assert "quiz done" in mark.first.inner_text()
+    # Instant navigation to the home page: the progress view and the marks follow.
+    page.locator("a.md-logo").first.click()
+    page.wait_for_selector("[data-progress] .fd-progress__actions:not([hidden])")
+    row = page.locator("tr[data-path='pretraining/']")
+    assert "9 of 9 right" in row.inner_text() and "read" in row.inner_text()
+    with page.expect_download() as download:
+        page.locator(".fd-progress__export").click()
+    saved = tmp_path / "progress.json"
+    download.value.save_as(saved)
+    assert '"pretraining-loss"' in saved.read_text()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(".fd-progress__reset").click()
+    assert "not started" in row.inner_text()
+    assert page.locator(".fd-nav-mark").count() == 0
+    page.locator(".fd-progress__import input").set_input_files(str(saved))
+    expect(page.locator(".fd-progress__summary")).to_contain_text("Progress imported")   # reading a file is async
+    expect(row).to_contain_text("9 of 9 right")
+    bad = tmp_path / "bad.json"
+    bad.write_text('["not", "progress"]')
+    page.locator(".fd-progress__import input").set_input_files(str(bad))
+    expect(page.locator(".fd-progress__summary")).to_contain_text("nothing was changed")
+    context.close()
+
+
+def test_a_quiz_can_be_answered_with_the_keyboard_only(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "fine-tuning/", wait_until="networkidle")
+    question = page.locator(".fd-q").first
+    first_input = question.locator("input").first
+    first_input.focus()
+    page.keyboard.press("Space")                       # select the focused option
+    assert first_input.is_checked()
+    for _ in range(question.locator("input").count() - 1):
+        page.keyboard.press("ArrowDown")               # radio groups move with the arrow keys
+    page.keyboard.press("Tab")                         # on to "Check answer"
+    assert page.evaluate("document.activeElement.classList.contains('fd-q__check')")
+    page.keyboard.press("Enter")
+    assert question.get_attribute("data-state") in ("right", "wrong")
+    assert question.locator("[role=status]").inner_text().strip()
+    page.close()
+
+
+def test_quiz_page_has_no_accessibility_violations(browser, site_url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page()
+    page.goto(site_url + "rlhf/", wait_until="networkidle")
+    answer_lesson(page, right=False)
+    results = Axe().run(page, context={"include": [[".md-content"]]})
+    violations = results.response["violations"]
+    assert not violations, [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
+    page.close()
+
+
+def test_next_page_quiz_works_after_instant_navigation(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "pretraining/", wait_until="networkidle")
+    page.evaluate("window.__sameDocument = true")       # survives only if no full page load happens
+    page.locator("a.md-footer__link--next").click()
+    page.wait_for_url("**/fine-tuning/")
+    page.wait_for_selector("[data-quiz='fine-tuning'][data-mounted]")
+    assert page.evaluate("window.__sameDocument === true"), "the click reloaded the page"
+    question = page.locator(".fd-q").first
+    question.locator(".fd-opt[data-correct=true] label").first.click()
+    question.locator(".fd-q__check").click()
+    assert question.get_attribute("data-state") == "right"
+    assert question.locator(".fd-q__check").count() == 1, "the quiz was mounted twice"
     page.close()

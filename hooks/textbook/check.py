@@ -16,7 +16,7 @@ from .errors import ContentError, ContentErrors
 from .facts import load_facts
 from .glossary import load_glossary
 from .quantities import bare_quantities
-from .render import PageLink, PageRenderer, Site, fact_uses, page_title
+from .render import PageRenderer, Site
 
 
 def _flatten(error: ContentError) -> list[ContentError]:
@@ -43,10 +43,7 @@ def check(root: Path) -> list[ContentError]:
     texts = {page: page.read_text(encoding="utf-8") for page in pages}
     for page, text in texts.items():
         src = page.relative_to(docs).as_posix()
-        url = "" if src == "index.md" else src[:-3] + "/"
-        site.pages[src] = PageLink(page_title(text, page.stem), url)
-        for fact_id, _line in fact_uses(text):
-            site.fact_pages.setdefault(fact_id, []).append(src)
+        site.add_page(src, "" if src == "index.md" else src[:-3] + "/", text)
 
     for page, text in texts.items():
         name = page.relative_to(root).as_posix()

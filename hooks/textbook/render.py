@@ -29,6 +29,9 @@ def template_env(directory: Path = TEMPLATES) -> jinja2.Environment:
 class PageLink:
     title: str
     href: str           # from the site root, e.g. "pretraining/"
+    quiz: str = ""      # the id of the page's quiz, if it has one
+    questions: int = 0  # how many questions that quiz has
+    exam: bool = False
 
 
 @dataclass
@@ -42,6 +45,24 @@ class Site:
     questions: dict[str, str] = field(default_factory=dict)        # question id -> "file:line"
     quizzes: dict[str, list[Quiz]] = field(default_factory=dict)    # src path -> its quizzes
     env: jinja2.Environment = field(default_factory=template_env)
+
+    def add_page(self, src: str, url: str, markdown: str) -> None:
+        """Note a page's title, the facts it cites and its quiz, before any page renders."""
+        link = PageLink(page_title(markdown, Path(src).stem), url)
+        for segment in segments(markdown, set()):
+            if segment.kind != "text":
+                continue
+            try:
+                found = find_quizzes(segment.lines, segment.line, src)
+            except ContentError:
+                continue                     # reported with file:line when the page renders
+            for _start, _end, quiz in found[:1]:
+                link.quiz, link.questions, link.exam = quiz.id, len(quiz.questions), quiz.exam
+        self.pages[src] = link
+        for fact_id, _line in fact_uses(markdown):
+            users = self.fact_pages.setdefault(fact_id, [])
+            if src not in users:
+                users.append(src)
 
     @property
     def macros(self):
@@ -80,6 +101,7 @@ class PageRenderer:
             "key-terms": self._key_terms,
             "glossary": self._glossary,
             "sources": self._sources,
+            "progress": self._progress,
             **(extra or {}),
         }
 
@@ -243,3 +265,10 @@ class PageRenderer:
                             "year": source.year, "url": source.url, "accessed": source.accessed.isoformat(),
                             "facts": rows})
         return str(self.site.macros.sources(entries))
+
+    def _progress(self, directive: Directive, _page) -> str:
+        lessons = [{"title": link.title, "href": self.href(link.href), "path": link.href, "quiz": link.quiz,
+                    "questions": link.questions, "exam": link.exam}
+                   for link in sorted(self.site.pages.values(), key=lambda link: (link.exam, link.title))
+                   if link.quiz]
+        return str(self.site.env.get_template("quiz.html").module.progress(lessons))

@@ -5,12 +5,17 @@
   const STORE_KEY = "fdta.progress.v1"
 
   /* Progress lives in localStorage; disabled, full or corrupted storage must never break the page. */
+  function valid(data) {
+    return data && typeof data === "object" && !Array.isArray(data) &&
+      data.questions && typeof data.questions === "object" && !Array.isArray(data.questions)
+  }
   function load() {
-    try {
-      const data = JSON.parse(localStorage.getItem(STORE_KEY) || "{}")
-      if (data && typeof data === "object" && data.questions && typeof data.questions === "object") return data
-    } catch (error) { /* unreadable: start afresh */ }
-    return { version: 1, questions: {} }
+    let data = null
+    try { data = JSON.parse(localStorage.getItem(STORE_KEY) || "null") } catch (error) { /* unreadable */ }
+    if (!valid(data)) data = { version: 1, questions: {} }
+    for (const key of ["tests", "pages"])
+      if (!data[key] || typeof data[key] !== "object") data[key] = {}
+    return data
   }
   function save(data) {
     try { localStorage.setItem(STORE_KEY, JSON.stringify(data)) } catch (error) { /* storage unavailable */ }
@@ -194,7 +199,6 @@
       submit.hidden = true
       retake.hidden = false
       const data = load()
-      data.tests = data.tests && typeof data.tests === "object" ? data.tests : {}
       data.tests[root.dataset.quiz] = { right, total: fieldsets.length, percent, passed, at: new Date().toISOString() }
       save(data)
       document.dispatchEvent(new CustomEvent("fd:progress"))
@@ -224,7 +228,136 @@
     updateScore(root)
   }
 
-  const mountAll = () => document.querySelectorAll("[data-quiz]").forEach(mountQuiz)
+  /* Paths relative to the site root, so progress survives a site moving to another address. */
+  const scope = typeof __md_scope !== "undefined" ? __md_scope : new URL("/", location)
+  const relative = url => new URL(url, location).pathname.slice(scope.pathname.length)
+
+  function quizState(data, quiz, total) {
+    const answers = Object.values(data.questions).filter(answer => answer && answer.quiz === quiz)
+    return { answered: answers.length, right: answers.filter(answer => answer.right).length, total }
+  }
+
+  /* The home page's progress table: lessons read, quiz scores, test result; export, import, reset. */
+  function renderProgress(root) {
+    const data = load()
+    let read = 0, done = 0
+    const rows = Array.from(root.querySelectorAll("tr[data-lesson-quiz]"))
+    rows.forEach(row => {
+      const score = row.querySelector(".fd-progress__score")
+      if (row.dataset.exam === "true") {
+        const test = data.tests[row.dataset.lessonQuiz]
+        score.textContent = test ? `${test.passed ? "passed" : "not passed"} (${test.right} of ${test.total})` : "not taken"
+        return
+      }
+      const wasRead = Boolean(data.pages[row.dataset.path])
+      read += wasRead
+      row.querySelector(".fd-progress__read").textContent = wasRead ? "read" : "not yet"
+      const state = quizState(data, row.dataset.lessonQuiz, Number(row.dataset.questions))
+      done += state.right === state.total
+      score.textContent = state.answered ? `${state.right} of ${state.total} right` : "not started"
+    })
+    const lessons = rows.filter(row => row.dataset.exam !== "true").length
+    root.querySelector(".fd-progress__summary").textContent =
+      `${read} of ${lessons} lessons read, ${done} of ${lessons} quizzes fully right. Kept in this browser only.`
+  }
+
+  function mountProgress(root) {
+    renderProgress(root)
+    if (root.dataset.mounted) return
+    root.dataset.mounted = "true"
+    const actions = root.querySelector(".fd-progress__actions")
+    actions.hidden = false
+    const summary = root.querySelector(".fd-progress__summary")
+    root.querySelector(".fd-progress__export").addEventListener("click", () => {
+      const blob = new Blob([JSON.stringify(load(), null, 2)], { type: "application/json" })
+      const link = document.createElement("a")
+      link.href = URL.createObjectURL(blob)
+      link.download = "from-data-to-assistant-progress.json"
+      document.body.append(link)
+      link.click()
+      link.remove()
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000)
+    })
+    root.querySelector(".fd-progress__import input").addEventListener("change", async event => {
+      const [file] = event.target.files
+      event.target.value = ""
+      if (!file) return
+      let data = null
+      try { data = JSON.parse(await file.text()) } catch (error) { /* reported below */ }
+      if (!valid(data)) {
+        summary.textContent = "That file is not a progress file from this course; nothing was changed."
+        return
+      }
+      save(data)
+      renderProgress(root)
+      markNavigation()
+      summary.textContent = `Progress imported: ${Object.keys(data.questions).length} answers. ` + summary.textContent
+    })
+    root.querySelector(".fd-progress__reset").addEventListener("click", () => {
+      if (!window.confirm("Erase all your answers and progress in this browser?")) return
+      try { localStorage.removeItem(STORE_KEY) } catch (error) { /* storage unavailable */ }
+      renderProgress(root)
+      markNavigation()
+    })
+  }
+
+  /* A mark after each lesson in the navigation: read, or its quiz fully right. */
+  function markNavigation() {
+    const data = load()
+    const quizzes = data.quizzes || {}
+    document.querySelectorAll(".md-nav--primary .md-nav__link[href]").forEach(link => {
+      link.querySelectorAll(".fd-nav-mark").forEach(mark => mark.remove())
+      const path = relative(link.href)
+      const quiz = quizzes[path]
+      const complete = quiz && !quiz.exam && quiz.total > 0 && quizState(data, quiz.id, quiz.total).right === quiz.total
+      const passed = quiz && quiz.exam && data.tests[quiz.id] && data.tests[quiz.id].passed
+      if (!complete && !passed && !data.pages[path]) return
+      const mark = document.createElement("span")
+      mark.className = "fd-nav-mark"
+      mark.textContent = complete || passed ? " ✓" : " ·"
+      mark.title = complete || passed ? "Quiz done" : "Read"
+      const label = document.createElement("span")
+      label.className = "fd-visually-hidden"
+      label.textContent = complete || passed ? "(quiz done)" : "(read)"
+      mark.append(label)
+      link.append(mark)
+    })
+  }
+
+  /* A lesson counts as read once its takeaways or its quiz have been on screen. */
+  function trackReading() {
+    const path = relative(location.href)
+    const data = load()
+    document.querySelectorAll("[data-quiz]").forEach(root => {
+      data.quizzes = data.quizzes || {}
+      data.quizzes[path] = { id: root.dataset.quiz, total: root.querySelectorAll(".fd-q").length,
+                             exam: root.dataset.mode === "exam" }
+    })
+    save(data)
+    const targets = document.querySelectorAll("#key-takeaways, [data-quiz]")
+    if (!targets.length || !("IntersectionObserver" in window) || data.pages[path]) return
+    const observer = new IntersectionObserver(entries => {
+      if (!entries.some(entry => entry.isIntersecting)) return
+      observer.disconnect()
+      const latest = load()
+      latest.pages[path] = { read: new Date().toISOString() }
+      save(latest)
+      markNavigation()
+    })
+    targets.forEach(target => observer.observe(target))
+  }
+
+  document.addEventListener("fd:progress", () => {
+    markNavigation()
+    document.querySelectorAll("[data-progress]").forEach(renderProgress)
+  })
+
+  const mountAll = () => {
+    document.querySelectorAll("[data-quiz]").forEach(mountQuiz)
+    document.querySelectorAll("[data-progress]").forEach(mountProgress)
+    trackReading()
+    markNavigation()
+  }
   if (typeof document$ !== "undefined") document$.subscribe(mountAll)
   else document.addEventListener("DOMContentLoaded", mountAll)
 })()
