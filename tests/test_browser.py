@@ -76,11 +76,14 @@ def test_quiz_survives_corrupted_storage_and_reads_without_javascript(browser, s
     context.close()
 
 
-def answer_test(page, right: bool) -> None:
+def answer_all(page, right: bool = True, check: bool = False) -> None:
+    """Pick every right option (or one wrong one) in each question; press "Check answer" if asked."""
     for question in page.locator(".fd-q").all():
         wanted = "true" if right else "false"
         for option in question.locator(f".fd-opt[data-correct={wanted}]").all()[: None if right else 1]:
             option.locator("label").click()
+        if check:
+            question.locator(".fd-q__check").click()
 
 
 def test_module_test_passes_fails_and_retakes(browser, site_url):
@@ -90,14 +93,14 @@ def test_module_test_passes_fails_and_retakes(browser, site_url):
     assert questions.count() == 15
     page.locator(".fd-exam__submit").click()
     assert "Answer every question first: 15" in page.locator(".fd-exam__result").inner_text()
-    answer_test(page, right=True)
+    answer_all(page, right=True)
     page.locator(".fd-exam__submit").click()
     result = page.locator(".fd-exam__result").inner_text()
     assert "You scored 15 of 15 (100%). Passed" in result
     stored = page.evaluate("JSON.parse(localStorage.getItem('fdta.progress.v1')).tests['module-test']")
     assert stored["passed"] is True and stored["right"] == 15
     page.locator(".fd-exam__retake").click()
-    answer_test(page, right=False)
+    answer_all(page, right=False)
     page.locator(".fd-exam__submit").click()
     result = page.locator(".fd-exam__result")
     assert "You scored 0 of 15 (0%). Not passed yet: the pass mark is 80%." in result.inner_text()
@@ -118,19 +121,11 @@ def test_buttons_show_only_when_they_can_be_used(browser, site_url):
     page.close()
 
 
-def answer_lesson(page, right: bool = True) -> None:
-    for question in page.locator(".fd-q").all():
-        wanted = "true" if right else "false"
-        for option in question.locator(f".fd-opt[data-correct={wanted}]").all()[: None if right else 1]:
-            option.locator("label").click()
-        question.locator(".fd-q__check").click()
-
-
 def test_progress_view_navigation_marks_export_reset_import(browser, site_url, tmp_path):
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     page.goto(site_url + "pretraining/", wait_until="networkidle")
-    answer_lesson(page)
+    answer_all(page, check=True)
     mark = page.locator(".md-nav--primary .md-nav__link[href$='/pretraining/'] .fd-nav-mark")
     assert "quiz done" in mark.first.inner_text()
     # Instant navigation to the home page: the progress view and the marks follow.
@@ -180,7 +175,7 @@ def test_quiz_page_has_no_accessibility_violations(browser, site_url):
 
     page = browser.new_page()
     page.goto(site_url + "rlhf/", wait_until="networkidle")
-    answer_lesson(page, right=False)
+    answer_all(page, right=False, check=True)
     results = Axe().run(page, context={"include": [[".md-content"]]})
     violations = results.response["violations"]
     assert not violations, [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
