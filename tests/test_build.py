@@ -158,3 +158,27 @@ def test_bad_quiz_stops_the_build(project):
         <!-- /quiz -->
         """)
     assert_clean_failure(project.build(), "docs/index.md:4: question 'home-one' has no correct option")
+
+
+def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
+    import filecmp
+    import subprocess
+
+    from conftest import ROOT, run_mkdocs
+
+    epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    env = {"SOURCE_DATE_EPOCH": epoch or "1700000000"}
+    first, second = tmp_path / "first", tmp_path / "second"
+    for site in (first, second):
+        result = run_mkdocs(ROOT / "mkdocs.yml", site, env=env)
+        assert result.returncode == 0, result.stderr
+
+    def differences(left: Path, right: Path) -> list[str]:
+        compare = filecmp.dircmp(left, right)
+        found = [*compare.left_only, *compare.right_only]
+        found += [name for name in compare.common_files if not filecmp.cmp(left / name, right / name, shallow=False)]
+        for name in compare.common_dirs:
+            found += [f"{name}/{item}" for item in differences(left / name, right / name)]
+        return found
+
+    assert not differences(first, second)
