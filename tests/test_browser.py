@@ -1,6 +1,7 @@
 """The built site in a real browser: it must never reach another host."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
@@ -187,7 +188,7 @@ def test_next_page_quiz_works_after_instant_navigation(browser, site_url):
     page.goto(site_url + "pretraining/", wait_until="networkidle")
     page.evaluate("window.__sameDocument = true")       # survives only if no full page load happens
     page.locator("a.md-footer__link--next").click()
-    page.wait_for_url("**/fine-tuning/")
+    page.wait_for_url(re.compile(r".*/fine-tuning/(#.*)?$"), wait_until="commit")
     page.wait_for_selector("[data-quiz='fine-tuning'][data-mounted]")
     assert page.evaluate("window.__sameDocument === true"), "the click reloaded the page"
     question = page.locator(".fd-q").first

@@ -15,6 +15,7 @@ from pathlib import Path
 from .errors import ContentError, ContentErrors
 from .facts import load_facts
 from .glossary import load_glossary
+from .links import check_links
 from .quantities import bare_quantities
 from .render import PageRenderer, Site
 
@@ -44,6 +45,11 @@ def check(root: Path) -> list[ContentError]:
     for page, text in texts.items():
         src = page.relative_to(docs).as_posix()
         site.add_page(src, "" if src == "index.md" else src[:-3] + "/", text)
+
+    generated = {"glossary.md": {f"term-{term}" for term in glossary},
+                 "sources.md": {f"src-{source}" for source in facts.sources}}
+    problems.extend(check_links(docs, {page.relative_to(docs).as_posix(): text for page, text in texts.items()},
+                                generated, root))
 
     for page, text in texts.items():
         name = page.relative_to(root).as_posix()

@@ -1,0 +1,133 @@
+"""A corpus of broken contributions. Each must be caught with file:line, what is wrong and no traceback.
+
+Every case starts from a small course (the real facts file and glossary, one page), applies one
+mistake a contributor could make, and runs the fast check; a few also run the real build.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from textbook.check import check
+
+PAGE = """\
+---
+title: Home
+---
+
+# Home
+
+GPT-3 has :fact[gpt3.params].
+
+## Section
+
+<!-- quiz: home -->
+
+<!-- question: home-one -->
+Pick the right one?
+
+- [ ] Wrong.
+  > Not quite — because.
+- [x] Right.
+  > Correct — because.
+
+<!-- /quiz -->
+"""
+
+
+def on_page(old: str, new: str):
+    return lambda project: project.write("docs/index.md", PAGE.replace(old, new, 1))
+
+
+def in_facts(old: str, new: str):
+    def apply(project):
+        facts = project.docs / "facts.yml"
+        text = facts.read_text()
+        assert old in text, old
+        facts.write_text(text.replace(old, new, 1))
+    return apply
+
+
+def in_glossary(text: str):
+    def apply(project):
+        glossary = project.docs / "glossary.yml"
+        glossary.write_text(glossary.read_text() + text)
+    return apply
+
+
+def extra_page(name: str, text: str):
+    return lambda project: project.write(f"docs/{name}", text)
+
+
+GPT2 = "  gpt2.params:\n    value: 1.5e9\n    unit: parameters\n"
+CASES = {
+    "malformed YAML": (in_facts("    unit: parameters\n", "    unit: [parameters\n"), r"docs/facts.yml:\d+: couldn't parse the YAML"),
+    "tab-indented YAML": (in_facts(GPT2, GPT2.replace("    unit", "\tunit")), r"docs/facts.yml:\d+: couldn't parse the YAML"),
+    "fact without a source": (in_facts("    source: radford2019\n    qualifier: reported\n", "    qualifier: reported\n"), r"docs/facts.yml:\d+: fact 'gpt2.params' has no source"),
+    "unknown source": (in_facts("    source: radford2019\n", "    source: radford2091\n"), r"cites an unknown source 'radford2091'. Did you mean 'radford2019'\?"),
+    "unknown fact id": (on_page(":fact[gpt3.params]", ":fact[gpt3.paramz]"), r"docs/index.md:7: unknown fact 'gpt3.paramz'. Did you mean 'gpt3.params'\?"),
+    "bad unit": (in_facts(GPT2, GPT2.replace("unit: parameters", "unit: paramters")), r"unknown unit 'paramters'. Did you mean 'parameters'\?"),
+    "bad qualifier": (in_facts("    qualifier: reported\n", "    qualifier: rumor\n"), r"unknown qualifier 'rumor'"),
+    "value with words": (in_facts(GPT2, GPT2.replace("1.5e9", "1.5 billion")), r"docs/facts.yml:\d+: fact 'gpt2.params' has a value that is not a number"),
+    "date that is not a date": (in_facts("    as_of: 2019-02-14\n", "    as_of: February 2019\n"), r"fact 'gpt2.params' has an as_of that is not a date"),
+    "duplicate fact id": (in_facts("  gpt3.params:\n", "  gpt2.params:\n"), r"'gpt2.params' is defined twice"),
+    "source without url": (in_facts("    url: https://arxiv.org/abs/2005.14165\n", ""), r"source 'brown2020' has no url"),
+    "source url that is not a web address": (in_facts("    url: https://arxiv.org/abs/2005.14165\n", "    url: arxiv 2005.14165\n"), r"not a web address"),
+    "formula with an unknown input": (in_facts('formula: "gpt3.tokens / gpt3.params"', 'formula: "gpt3.tokens / gpt3.parms"'), r"uses an unknown fact 'gpt3.parms'"),
+    "formula that is code": (in_facts('formula: "gpt3.tokens / gpt3.params"', 'formula: "__import__(\'os\').system(\'true\')"'), r"formula that is not plain arithmetic"),
+    "unknown fact style": (on_page(":fact[gpt3.params]", ":fact[gpt3.params tiny]"), r"docs/index.md:7: unknown fact style 'tiny'"),
+    "number typed into the prose": (on_page("GPT-3 has :fact[gpt3.params].", "GPT-3 has 175 billion parameters."), r"docs/index.md:7: a scaled number written into the text: '175 billion'"),
+    "money typed into the prose": (on_page("GPT-3 has :fact[gpt3.params].", "It cost $4.6 million."), r"docs/index.md:7: a money amount written into the text"),
+    "quiz with no correct answer": (on_page("- [x] Right.", "- [ ] Right."), r"docs/index.md:13: question 'home-one' has no correct option"),
+    "two correct answers in a single-choice question": (on_page("- [ ] Wrong.", "- [x] Wrong."), r"docs/index.md:18: question 'home-one' has 2 correct options but is single-choice"),
+    "option without feedback": (on_page("  > Not quite — because.\n", ""), r"docs/index.md:16: option 'Wrong.' in question 'home-one' has no feedback"),
+    "empty question": (on_page("Pick the right one?\n", ""), r"docs/index.md:13: question 'home-one' has no question text"),
+    "quiz never closed": (on_page("<!-- /quiz -->", ""), r"docs/index.md:11: this quiz is never closed"),
+    "question outside a quiz": (on_page("<!-- quiz: home -->", ""), r"docs/index.md:13: a question outside any quiz"),
+    "duplicate question id across pages": (extra_page("other.md", "# Other\n\n" + PAGE.split("## Section\n\n", 1)[1].replace("quiz: home", "quiz: other")), r"duplicate question id 'home-one'"),
+    "unknown glossary term": (on_page("## Section\n", "## Section\n\n```key-terms\ntokn\n```\n"), r"docs/index.md:12: unknown glossary term 'tokn'. Did you mean 'token'\?"),
+    "glossary entry without definition": (in_glossary("\nbroken-term:\n  term: broken\n"), r"docs/glossary.yml:\d+: term 'broken-term' needs a 'term' and a 'definition'"),
+    "HTML in a glossary definition": (in_glossary("\nevil-term:\n  term: evil\n  definition: Click <a href='x'>here</a>.\n"), r"term 'evil-term' has Markdown or HTML in its definition"),
+    "broken internal link": (on_page("## Section\n", "## Section\n\nSee [the lesson](pretrainng.md).\n"), r"docs/index.md:11: a link to 'pretrainng.md', but there is no page 'pretrainng.md'"),
+    "broken anchor": (on_page("## Section\n", "## Section\n\nSee [above](#sectoin).\n"), r"docs/index.md:11: a link to '#sectoin', but 'index.md' has no heading or id 'sectoin'"),
+    "missing image": (on_page("## Section\n", "## Section\n\n![A chart of costs.](charts/missing.svg)\n"), r"docs/index.md:11: the image 'charts/missing.svg' does not exist"),
+    "image without alt text": (on_page("## Section\n", "## Section\n\n![](glossary.md)\n"), r"docs/index.md:11: the image 'glossary.md' has no alt text"),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_broken_contribution_is_caught_by_the_check(project, case):
+    project.write("docs/index.md", PAGE)
+    apply, expected = CASES[case]
+    apply(project)
+    messages = "\n".join(str(problem) for problem in check(project.path))
+    assert re.search(expected, messages), messages or "(no problem reported)"
+    assert "Traceback" not in messages
+
+
+@pytest.mark.parametrize("case", ["fact without a source", "unknown fact id", "quiz with no correct answer",
+                                  "unknown glossary term", "tab-indented YAML"])
+def test_broken_contribution_stops_the_build(project, case):
+    project.write("docs/index.md", PAGE)
+    apply, expected = CASES[case]
+    apply(project)
+    result = project.build()
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert re.search(expected, output), output
+    assert "Traceback" not in output, output
+
+
+def test_injected_html_is_shown_as_text_and_never_runs(project):
+    attack = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    project.write("docs/index.md", PAGE.replace("Pick the right one?", f"Pick {attack} one?")
+                  .replace("  > Correct — because.", f"  > Correct — {attack}"))
+    facts = project.docs / "facts.yml"
+    facts.write_text(facts.read_text().replace('measures: "Parameters in the largest GPT-3 model"',
+                                               'measures: "Parameters \\"><script>alert(2)</script>"', 1))
+    result = project.build()
+    assert result.returncode == 0, result.stderr
+    html = (project.path / "site" / "index.html").read_text()
+    assert "<script>alert" not in html and "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html or "&lt;script&gt;alert('x')&lt;/script&gt;" in html
