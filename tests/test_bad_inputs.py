@@ -89,6 +89,7 @@ CASES = {
     "unknown glossary term": (on_page("## Section\n", "## Section\n\n```key-terms\ntokn\n```\n"), r"docs/index.md:12: unknown glossary term 'tokn'. Did you mean 'token'\?"),
     "glossary entry without definition": (in_glossary("\nbroken-term:\n  term: broken\n"), r"docs/glossary.yml:\d+: term 'broken-term' needs a 'term' and a 'definition'"),
     "HTML in a glossary definition": (in_glossary("\nevil-term:\n  term: evil\n  definition: Click <a href='x'>here</a>.\n"), r"term 'evil-term' has Markdown or HTML in its definition"),
+    "misspelt word": (on_page("Pick the right one?", "Pick teh right one?"), r"docs/index.md:14: 'teh' looks misspelt \(did you mean the\?\)"),
     "broken internal link": (on_page("## Section\n", "## Section\n\nSee [the lesson](pretrainng.md).\n"), r"docs/index.md:11: a link to 'pretrainng.md', but there is no page 'pretrainng.md'"),
     "broken anchor": (on_page("## Section\n", "## Section\n\nSee [above](#sectoin).\n"), r"docs/index.md:11: a link to '#sectoin', but 'index.md' has no heading or id 'sectoin'"),
     "missing image": (on_page("## Section\n", "## Section\n\n![A chart of costs.](charts/missing.svg)\n"), r"docs/index.md:11: the image 'charts/missing.svg' does not exist"),

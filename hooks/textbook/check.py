@@ -9,6 +9,8 @@ Messages have the same ``file:line: what is wrong`` form as the build. Exit stat
 from __future__ import annotations
 
 import argparse
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,6 +24,28 @@ from .render import PageRenderer, Site
 
 def _flatten(error: ContentError) -> list[ContentError]:
     return list(error.errors) if isinstance(error, ContentErrors) else [error]
+
+
+SPELLING = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<word>\S+) ==> (?P<fix>.+)$")
+
+
+def check_spelling(root: Path, paths: list[Path]) -> list[ContentError]:
+    """Common misspellings (codespell), with the project's own word list from pyproject.toml."""
+    settings = root / "pyproject.toml"
+    command = [sys.executable, "-m", "codespell_lib", *(["--toml", str(settings)] if settings.exists() else []),
+               *[str(path.relative_to(root)) for path in paths]]
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    if result.returncode not in (0, 65) or "No module named" in result.stderr:
+        return [ContentError("pyproject.toml", None, "couldn't run the spelling check: " +
+                             (result.stderr.strip().splitlines() or ["codespell failed"])[-1],
+                             "Install the course's dependencies: .venv/bin/pip install -e .")]
+    problems = []
+    for line in result.stdout.splitlines():
+        if match := SPELLING.match(line.strip()):
+            problems.append(ContentError(
+                match["file"], int(match["line"]), f"'{match['word']}' looks misspelt (did you mean {match['fix']}?)",
+                "Fix it, or if the word is right add it to ignore-words-list under [tool.codespell] in pyproject.toml."))
+    return problems
 
 
 def check(root: Path) -> list[ContentError]:
@@ -50,6 +74,8 @@ def check(root: Path) -> list[ContentError]:
                  "sources.md": {f"src-{source}" for source in facts.sources}}
     problems.extend(check_links(docs, {page.relative_to(docs).as_posix(): text for page, text in texts.items()},
                                 generated, root))
+
+    problems.extend(check_spelling(root, [*pages, docs / "facts.yml", docs / "glossary.yml"]))
 
     for page, text in texts.items():
         name = page.relative_to(root).as_posix()
