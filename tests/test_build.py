@@ -100,6 +100,7 @@ def test_hover_definitions_and_edit_links(built_site):
     html = (built_site / "pretraining" / "index.html").read_text()
     assert "<abbr title=" in html
     assert 'class="md-content__button md-icon"' in html and "/edit/" in html
+    assert "git-revision-date-localized-plugin-date" in html, "no last-updated date"
 
 
 # --- Broken contributions stop the build with file:line and no traceback ----------------------
