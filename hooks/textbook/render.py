@@ -5,7 +5,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 
@@ -43,7 +42,6 @@ class Site:
     pages: dict[str, PageLink] = field(default_factory=dict)       # src path -> link
     fact_pages: dict[str, list[str]] = field(default_factory=dict)  # fact id -> src paths using it
     questions: dict[str, str] = field(default_factory=dict)        # question id -> "file:line"
-    quizzes: dict[str, list[Quiz]] = field(default_factory=dict)    # src path -> its quizzes
     env: jinja2.Environment = field(default_factory=template_env)
 
     def add_page(self, src: str, url: str, markdown: str) -> None:
@@ -89,8 +87,7 @@ def page_title(markdown: str, fallback: str) -> str:
 class PageRenderer:
     """Renders one page. Directive blocks become slots that are filled into the final HTML."""
 
-    def __init__(self, site: Site, src: str, root: str,
-                 extra: dict[str, Callable[[Directive, "PageRenderer"], str]] | None = None) -> None:
+    def __init__(self, site: Site, src: str, root: str) -> None:
         self.site = site
         self.src = src            # e.g. "pretraining.md", for messages and usage
         self.root = root          # relative path from this page to the site root, e.g. "../"
@@ -102,7 +99,6 @@ class PageRenderer:
             "glossary": self._glossary,
             "sources": self._sources,
             "progress": self._progress,
-            **(extra or {}),
         }
 
     # -- helpers shared with other directive handlers ---------------------------------------------
@@ -167,7 +163,6 @@ class PageRenderer:
         return out
 
     def _quiz(self, quiz: Quiz) -> str:
-        self.site.quizzes.setdefault(self.src, []).append(quiz)
         questions = []
         for question in quiz.questions:
             where = f"{self.src}:{question.line}"
