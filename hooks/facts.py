@@ -8,14 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import get_plugin_logger
 
 from textbook.errors import ContentError
 from textbook.facts import load_facts
 from textbook.glossary import load_glossary
 from textbook.render import PageRenderer, Site
 
-log = get_plugin_logger(__name__)
 _state: dict = {"renderers": {}}
 
 
@@ -32,7 +30,6 @@ def on_config(config, **kwargs):
     except ContentError as error:
         raise PluginError(str(error)) from None
     _state["site"] = Site(facts, glossary)
-    _state["docs"] = docs
     _state["prefix"] = _relative(config, docs)
 
 
@@ -40,14 +37,14 @@ def on_files(files, config, **kwargs):
     # Titles and fact usage of every page are needed before any page renders (for the Sources page).
     site: Site = _state["site"]
     for file in files.documentation_pages():
-        site.add_page(file.src_uri, file.url, Path(file.abs_src_path).read_text(encoding="utf-8"))
+        site.add_page(file.src_uri, file.url, file.content_string)
     return files
 
 
 def on_page_markdown(markdown, *, page, config, files, **kwargs):
     site: Site = _state["site"]
-    source = page.file.content_string if hasattr(page.file, "content_string") else markdown
-    first_line = source.count("\n") - markdown.count("\n") + 1   # front matter is already removed
+    # MkDocs hands over the Markdown without its front matter; count lines from the file's top.
+    first_line = page.file.content_string.count("\n") - markdown.count("\n") + 1
     root = "../" * page.url.count("/")
     renderer = PageRenderer(site, f"{_state['prefix']}/{page.file.src_uri}", root)
     try:

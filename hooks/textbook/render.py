@@ -1,6 +1,7 @@
 """Turn the course's own Markdown syntax into HTML: facts, stat cards, key terms, glossary, sources."""
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -62,15 +63,20 @@ class Site:
             if src not in users:
                 users.append(src)
 
+    @functools.cached_property
+    def abbreviations(self) -> str:
+        """Hover definitions appended to every page: the same for all, so built once."""
+        return abbreviations(self.glossary)
+
     @property
     def macros(self):
         return self.env.get_template("facts.html").module
 
 
-def fact_uses(markdown: str, directives: set[str] = frozenset()) -> list[tuple[str, int]]:
+def fact_uses(markdown: str) -> list[tuple[str, int]]:
     """(fact id, line) for each inline fact marker outside code."""
     found = []
-    for segment in segments(markdown, set(directives)):
+    for segment in segments(markdown, set()):
         if segment.kind != "text":
             continue
         for offset, line in enumerate(segment.lines):
@@ -128,19 +134,23 @@ class PageRenderer:
             elif segment.kind == "directive":
                 directive = segment.directive
                 try:
-                    html = self.handlers[directive.name](directive, self)
+                    html = self.handlers[directive.name](directive)
                 except ContentError as error:
                     self.errors.append(error)
                     html = ""
-                key = f"<!-- fd-slot {len(self.slots)} -->"
-                self.slots[key] = html
-                out.append(directive.indent + key)
+                out.append(directive.indent + self._slot(html))
             else:
                 out.extend(self._text(segment.lines, segment.line))
         if self.errors:
             raise self.errors[0] if len(self.errors) == 1 else ContentErrors(self.errors)
-        glossary = abbreviations(self.site.glossary)
+        glossary = self.site.abbreviations
         return "\n".join(out) + ("\n\n" + glossary + "\n" if glossary else "")
+
+    def _slot(self, html: str) -> str:
+        """Keep rendered HTML aside; Markdown sees only a comment that fill() replaces afterwards."""
+        key = f"<!-- fd-slot {len(self.slots)} -->"
+        self.slots[key] = html
+        return key
 
     def _text(self, lines: list[str], first_line: int) -> list[str]:
         """Prose lines: quizzes become slots, fact markers become HTML."""
@@ -156,9 +166,7 @@ class PageRenderer:
                 out.append(replace_inline(lines[offset], FACT_MARKER,
                                           lambda m, n=first_line + offset: self._fact(m, n)))
             if quiz is not None:
-                key = f"<!-- fd-slot {len(self.slots)} -->"
-                self.slots[key] = self._quiz(quiz)
-                out.extend(["", key, ""])
+                out.extend(["", self._slot(self._quiz(quiz)), ""])
             index = end + 1
         return out
 
@@ -202,7 +210,7 @@ class PageRenderer:
             return match[0]
 
     # -- directives --------------------------------------------------------------------------------
-    def _stat_cards(self, directive: Directive, _page) -> str:
+    def _stat_cards(self, directive: Directive) -> str:
         cards = []
         for offset, raw in enumerate(directive.body, start=1):
             if not raw.strip():
@@ -222,7 +230,7 @@ class PageRenderer:
                                "List one fact per line as 'fact.id: Label'.")
         return str(self.site.macros.stat_cards(cards))
 
-    def _key_terms(self, directive: Directive, _page) -> str:
+    def _key_terms(self, directive: Directive) -> str:
         terms = []
         for offset, raw in enumerate(directive.body, start=1):
             term_id = raw.strip().lstrip("- ").strip()
@@ -235,7 +243,7 @@ class PageRenderer:
             terms.append(self.site.glossary[term_id])
         return str(self.site.macros.key_terms(terms, self.href("glossary/")))
 
-    def _glossary(self, directive: Directive, _page) -> str:
+    def _glossary(self, directive: Directive) -> str:
         groups: dict[str, list[Term]] = defaultdict(list)
         for term in sorted(self.site.glossary.values(), key=lambda t: t.term.lower()):
             groups[term.term[0].upper()].append(term)
@@ -243,7 +251,7 @@ class PageRenderer:
                     for src, link in self.site.pages.items()}
         return str(self.site.macros.glossary(sorted(groups.items()), chapters))
 
-    def _sources(self, directive: Directive, _page) -> str:
+    def _sources(self, directive: Directive) -> str:
         facts = self.site.facts
         entries = []
         for source in sorted(facts.sources.values(), key=lambda s: (s.authors.lower(), s.year)):
@@ -261,7 +269,7 @@ class PageRenderer:
                             "facts": rows})
         return str(self.site.macros.sources(entries))
 
-    def _progress(self, directive: Directive, _page) -> str:
+    def _progress(self, directive: Directive) -> str:
         lessons = [{"title": link.title, "href": self.href(link.href), "path": link.href, "quiz": link.quiz,
                     "questions": link.questions, "exam": link.exam}
                    for link in sorted(self.site.pages.values(), key=lambda link: (link.exam, link.title))

@@ -13,8 +13,8 @@
     let data = null
     try { data = JSON.parse(localStorage.getItem(STORE_KEY) || "null") } catch (error) { /* unreadable */ }
     if (!valid(data)) data = { version: 1, questions: {} }
-    for (const key of ["tests", "pages"])
-      if (!data[key] || typeof data[key] !== "object") data[key] = {}
+    for (const key of ["tests", "pages", "quizzes"])
+      if (!data[key] || typeof data[key] !== "object" || Array.isArray(data[key])) data[key] = {}
     return data
   }
   function save(data) {
@@ -304,7 +304,7 @@
   /* A mark after each lesson in the navigation: read, or its quiz fully right. */
   function markNavigation() {
     const data = load()
-    const quizzes = data.quizzes || {}
+    const quizzes = data.quizzes
     document.querySelectorAll(".md-nav--primary .md-nav__link[href]").forEach(link => {
       link.querySelectorAll(".fd-nav-mark").forEach(mark => mark.remove())
       const path = relative(link.href)
@@ -329,7 +329,6 @@
     const path = relative(location.href)
     const data = load()
     document.querySelectorAll("[data-quiz]").forEach(root => {
-      data.quizzes = data.quizzes || {}
       data.quizzes[path] = { id: root.dataset.quiz, total: root.querySelectorAll(".fd-q").length,
                              exam: root.dataset.mode === "exam" }
     })
