@@ -1,0 +1,702 @@
+"""Export the whole course as one PDF book, from the built site.
+
+    python -m textbook.pdf [-f mkdocs.yml] [-d site]
+
+Builds the site (with a "Download PDF" link on its pages), then reads the built pages in the order
+of the site's navigation, takes each page's article, prepares it for paper (tabs printed one after
+another, folds printed open, quizzes without their answers, interactive parts dropped, links turned
+into links inside the book) and adds a cover, a table of contents, an answer key generated from the
+quiz sources, and the glossary and sources as back matter. WeasyPrint lays it out with CSS paged
+media (``book.css`` beside this file): page numbers in the contents, running chapter heads and PDF
+bookmarks. Nothing is fetched from another host.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime as dt
+import html
+import logging
+import os
+import posixpath
+import re
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from .errors import ContentError, ContentErrors
+from .facts import Facts, format_fact, load_facts
+from .inline import render_inline
+from .quizzes import Quiz, find_quizzes
+from .render import FACT_MARKER
+
+STYLESHEET = Path(__file__).with_name("book.css")
+PDF_NAME = "from-data-to-assistant.pdf"
+ENV_LINK = "TEXTBOOK_PDF"          # read by mkdocs.yml: the built pages link to the PDF when it is set
+BASE = "http://book.invalid/"      # stands for the site root while resolving relative links
+LABS = "labs"                      # pages in a nav section of this name are printed as summaries
+BACK_MATTER = "reference"          # pages in this section come after the answer key
+CHAPTER_NUMBER = re.compile(r"^\s*(\d+)\.\s")
+
+HINT_IMAGE = ("Every image must exist in the built site: put the file under docs/ and link it with a "
+              "relative path (a chart's SVG is written when the site is built).")
+
+
+# -- reading the built site ----------------------------------------------------------------------------
+@dataclass
+class NavEntry:
+    url: str            # from the site root, e.g. "pretraining/" ("" for the home page)
+    section: str        # the top-level nav section it sits in ("" for none)
+
+
+@dataclass
+class Chapter:
+    key: str                     # unique prefix for ids inside the book, e.g. "pretraining"
+    url: str
+    section: str
+    title: str
+    number: str                  # "2" for "2. Pretraining", "" for unnumbered pages
+    article: Tag
+    source: Path | None          # the Markdown source, when there is one
+    kind: str = "chapter"        # chapter, lab, back
+    quiz: Quiz | None = None
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def page_file(site: Path, url: str) -> Path:
+    return site / unquote(url) / "index.html" if not url.endswith(".html") else site / unquote(url)
+
+
+def read_nav(site: Path) -> list[NavEntry]:
+    """The pages in the order of the site's navigation, read from the built home page."""
+    home = site / "index.html"
+    if not home.exists():
+        raise ContentError(str(home), None, "the built site has no home page",
+                           "Build the site first (python -m textbook.pdf builds it for you).")
+    nav = _soup(home).select_one("nav.md-nav--primary")
+    if nav is None:
+        raise ContentError(str(home), None, "cannot find the site navigation in the built home page",
+                           "The PDF export reads the navigation of the Material theme.")
+    entries: list[NavEntry] = []
+    seen: set[str] = set()
+    for link in nav.select("a.md-nav__link[href]"):
+        href = link["href"]
+        if href.startswith("#") or link.find_parent("nav", class_="md-nav--secondary"):
+            continue
+        url = urlsplit(urljoin(BASE, href)).path.lstrip("/")
+        if url in seen or not page_file(site, url).exists():
+            continue
+        seen.add(url)
+        section = ""
+        for item in link.find_parents("li", class_="md-nav__item--nested"):
+            label = item.find(class_="md-nav__link", recursive=False)
+            if label is not None:
+                section = label.get_text(" ", strip=True)    # the outermost section wins
+        entries.append(NavEntry(url, section))
+    return entries
+
+
+def source_for(docs: Path, url: str) -> Path | None:
+    stem = unquote(url).strip("/")
+    for candidate in ([docs / "index.md"] if not stem else [docs / f"{stem}.md", docs / stem / "index.md"]):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _key(url: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", unquote(url).lower()).strip("-") or "home"
+
+
+# -- preparing one page for print ---------------------------------------------------------------------
+@dataclass
+class Book:
+    site: Path
+    docs: Path
+    root: Path                                     # the course folder, for messages
+    site_url: str = ""
+    chapters: list[Chapter] = field(default_factory=list)
+    by_url: dict[str, Chapter] = field(default_factory=dict)
+    images: dict[str, str] = field(default_factory=dict)   # image path in the site -> the page using it
+    unnumbered_figures: int = 0
+
+    def where(self, chapter: Chapter) -> str:
+        if chapter.source is not None:
+            return _relative(chapter.source, self.root)
+        return f"{_relative(page_file(self.site, chapter.url), self.root)} (built page)"
+
+    def online(self, path: str) -> str:
+        return self.site_url + path if self.site_url else ""
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+DROP = ", ".join([
+    "script", "style", "link", "noscript", "button", "input", "form", "a.headerlink", "a.anchor-link",
+    ".md-content__button", "aside.md-source-file", ".fd-progress", ".fd-nav-mark", ".fd-q__actions",
+    ".fd-q__status", ".fd-quiz__score", ".fd-exam__result", "details.fd-q__answer", ".fd-opt__feedback",
+    ".fd-q__explanation", "details.fd-chart__data", "img[src*='#only-dark']", ".zeroclipboard-container",
+    "clipboard-copy", ".jp-InputPrompt", ".jp-OutputPrompt", ".jp-Collapser",
+])
+
+
+def clean(article: Tag, soup: BeautifulSoup) -> None:
+    """Drop what only works on screen and rewrite widgets into static print equivalents."""
+    for element in article.select(DROP):
+        element.decompose()
+    for comment in article.find_all(string=lambda text: type(text).__name__ == "Comment"):
+        comment.extract()
+    for abbr in article.find_all("abbr"):
+        abbr.unwrap()                              # hover definitions mean nothing on paper
+    for wrapper in article.select(".md-typeset__scrollwrap, .md-typeset__table"):
+        if "fd-source__facts" not in wrapper.get("class", []):
+            wrapper.unwrap()
+    # Code: plain text in a <pre>, without the line anchors the site uses.
+    for pre in article.select("div.highlight pre, .highlight-ipynb pre"):
+        text = pre.get_text()
+        pre.clear()
+        code = soup.new_tag("code")
+        code.string = text.rstrip("\n")
+        pre.append(code)
+    # Tabs: every tab printed, each under its own label.
+    for tabs in article.select("div.tabbed-set"):
+        labels = [" ".join(label.get_text("").split()) for label in tabs.select("div.tabbed-labels > label")]
+        blocks = tabs.select("div.tabbed-content > div.tabbed-block")
+        printed = soup.new_tag("div", attrs={"class": "fd-print-tabs"})
+        for label, block in zip(labels, blocks):
+            title = soup.new_tag("p", attrs={"class": "fd-print-tab__label"})
+            title.string = label
+            block.name, block["class"] = "div", ["fd-print-tab"]
+            printed.append(title)
+            printed.append(block.extract())
+        tabs.replace_with(printed)
+    # Folds (??? and <details>) print open, as admonitions with their summary as title.
+    for details in article.find_all("details"):
+        details.name = "div"
+        details["class"] = ["admonition", *details.get("class", [])]
+        details.attrs.pop("open", None)
+        summary = details.find("summary")
+        if summary is not None:
+            summary.name = "p"
+            summary["class"] = ["admonition-title"]
+    # Quizzes: questions and options only; the answers are in the answer key.
+    for fieldset in article.select("fieldset.fd-q"):
+        fieldset.name = "div"
+        legend = fieldset.find("legend")
+        if legend is not None:
+            legend.name = "p"
+        for option in fieldset.select("li.fd-opt"):
+            label = option.find("label")
+            if label is not None:
+                label.unwrap()
+        options = fieldset.find("ul", class_="fd-q__options")
+        if options is not None:
+            options.name = "ol"
+            options["type"] = "a"
+    for element in article.find_all(True):
+        for attribute in ("data-md-component", "tabindex", "aria-describedby", "hidden", "title", "rel"):
+            element.attrs.pop(attribute, None)
+
+
+def number_figures(book: Book, chapter: Chapter, soup: BeautifulSoup) -> None:
+    """Number figures (with a caption) and tables in a chapter: "Figure 2.1", "Table 2.3"."""
+    figures = 0
+    for figure in chapter.article.find_all("figure"):
+        caption = figure.find("figcaption")
+        if caption is None:
+            continue
+        if chapter.number:
+            figures += 1
+            label = f"Figure {chapter.number}.{figures}"
+        else:
+            book.unnumbered_figures += 1
+            label = f"Figure {book.unnumbered_figures}"
+        prefix = soup.new_tag("span", attrs={"class": "fd-fig-label"})
+        prefix.string = label + " "
+        caption.insert(0, prefix)
+        figure["data-label"] = label
+    if not chapter.number or chapter.kind != "chapter":
+        return
+    for count, table in enumerate(chapter.article.find_all("table"), start=1):
+        if table.find_parent(class_="fd-q") or table.find_parent("figure"):
+            continue
+        caption = table.find("caption")
+        if caption is None:
+            caption = soup.new_tag("caption")
+            table.insert(0, caption)
+        prefix = soup.new_tag("span", attrs={"class": "fd-fig-label"})
+        prefix.string = f"Table {chapter.number}.{count} "
+        caption.insert(0, prefix)
+
+
+def check_images(book: Book, chapter: Chapter) -> list[ContentError]:
+    """Every image exists in the built site and is served from it; src becomes site-relative."""
+    problems = []
+    for image in chapter.article.find_all("img"):
+        src = image.get("src", "")
+        if src.startswith("data:"):
+            continue
+        absolute = urljoin(BASE + chapter.url, src)
+        if not absolute.startswith(BASE):
+            problems.append(ContentError(book.where(chapter), None,
+                                         f"image '{src}' comes from another host; the PDF export never "
+                                         "fetches anything from the network", HINT_IMAGE))
+            continue
+        path = unquote(urlsplit(absolute).path.lstrip("/"))
+        target = book.site / path
+        if not src or not target.is_file():
+            problems.append(ContentError(book.where(chapter), None,
+                                         f"image '{src}' is missing from the built site (looked for {path})",
+                                         HINT_IMAGE))
+            continue
+        if target.suffix.lower() == ".svg":
+            try:
+                ElementTree.parse(target)
+            except ElementTree.ParseError as error:
+                problems.append(ContentError(book.where(chapter), None,
+                                             f"image '{src}' is not a valid SVG file ({error})", HINT_IMAGE))
+                continue
+        image["src"] = path
+        book.images[path] = book.where(chapter)
+    return problems
+
+
+def rewrite_links(book: Book, chapter: Chapter, ids: set[str]) -> None:
+    """Ids get the chapter's prefix; links to pages in the book point inside the book."""
+    for element in chapter.article.find_all(id=True):
+        element["id"] = f"{chapter.key}--{element['id']}"
+    for element in chapter.article.find_all(attrs={"name": True}):
+        if element.name == "a":
+            del element["name"]
+    for link in chapter.article.find_all("a", href=True):
+        href = link["href"]
+        absolute = urljoin(BASE + chapter.url, href)
+        if book.site_url and href.startswith(book.site_url):
+            absolute = BASE + href[len(book.site_url):]
+        if not absolute.startswith(BASE):
+            continue                                   # another site, mailto:, …: keep as is
+        parts = urlsplit(absolute)
+        path = unquote(parts.path.lstrip("/"))
+        target = book.by_url.get(path) or book.by_url.get(path + "/" if path and not path.endswith("/") else path)
+        if target is not None:
+            anchor = f"{target.key}--{parts.fragment}" if parts.fragment else target.key
+            link["href"] = "#" + anchor
+            if target is not chapter and not link.find_parent(class_=["fd-fact__q", "fd-key-terms"]):
+                link["class"] = [*link.get("class", []), "fd-xref"]
+            continue
+        online = book.online(path) + (f"#{parts.fragment}" if parts.fragment else "")
+        if online:
+            link["href"] = online
+        else:
+            del link["href"]
+
+
+def fix_dangling(book: Book, body: Tag) -> None:
+    """A link to an anchor the book does not have (a removed widget, a typo) becomes plain text."""
+    ids = {element["id"] for element in body.find_all(id=True)}
+    for link in body.find_all("a", href=True):
+        if link["href"].startswith("#") and link["href"][1:] not in ids:
+            del link["href"]
+            link["class"] = [c for c in link.get("class", []) if c != "fd-xref"]
+
+
+def lab_summary(book: Book, chapter: Chapter, soup: BeautifulSoup) -> Tag:
+    """A lab printed as one page: its title, its opening paragraphs and where to run it."""
+    summary = soup.new_tag("article", attrs={"class": "fd-lab"})
+    heading = soup.new_tag("h1")
+    heading.string = chapter.title
+    summary.append(heading)
+    paragraphs = []
+    for element in chapter.article.find_all(["p", "h1", "h2", "h3"]):
+        if element.name in ("h2", "h3") and paragraphs:
+            break
+        if element.name == "p" and element.get_text(strip=True) and not element.find_parent(class_="admonition"):
+            paragraphs.append(element)
+        if len(paragraphs) == 3:
+            break
+    for paragraph in paragraphs:
+        summary.append(copy.copy(paragraph))
+    box = soup.new_tag("div", attrs={"class": "admonition fd-lab__run"})
+    title = soup.new_tag("p", attrs={"class": "admonition-title"})
+    title.string = "Run this lab"
+    box.append(title)
+    notebooks = sorted({urlsplit(urljoin(BASE + chapter.url, a["href"])).path.lstrip("/")
+                        for a in chapter.article.find_all("a", href=True) if a["href"].split("#")[0].endswith(".ipynb")}
+                       | {(chapter.url + path.name) for path in page_file(book.site, chapter.url).parent.glob("*.ipynb")})
+    online = book.online(chapter.url)
+    text = soup.new_tag("p")
+    text.append("This lab is interactive: it runs code, so it is summarised here. ")
+    if online:
+        text.append("Open it online at ")
+        text.append(_link(soup, online))
+        text.append(".")
+    else:
+        text.append(f"Open it in the course website at {chapter.url}.")
+    box.append(text)
+    for notebook in notebooks:
+        line = soup.new_tag("p")
+        line.append("Download the notebook to run it yourself: ")
+        line.append(_link(soup, book.online(notebook)) if online else notebook)
+        box.append(line)
+    summary.append(box)
+    return summary
+
+
+def _link(soup: BeautifulSoup, url: str) -> Tag:
+    link = soup.new_tag("a", href=url, attrs={"class": "fd-url"})
+    link.string = url
+    return link
+
+
+# -- the answer key ------------------------------------------------------------------------------------
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+FEEDBACK_PREFIX = re.compile(r"^\s*Correct\s*[—–-]+\s*")
+
+
+def quiz_of(book: Book, chapter: Chapter) -> Quiz | None:
+    if chapter.source is None:
+        return None
+    lines = chapter.source.read_text(encoding="utf-8").splitlines()
+    found = find_quizzes(lines, 1, _relative(chapter.source, book.root))
+    return found[0][2] if found else None
+
+
+def _inline(text: str, facts: Facts, where: str, line: int) -> str:
+    """Quiz Markdown to HTML, with facts as plain text (their sources are cited in the lesson)."""
+    html_text = render_inline(text)
+    return FACT_MARKER.sub(lambda m: html.escape(format_fact(facts.get(m[1], where, line),
+                                                             (m[2] or "long").strip())), html_text)
+
+
+def answer_key(book: Book, facts: Facts) -> str:
+    parts = ['<section class="fd-book-chapter fd-book-key" id="answer-key">',
+             '<h1 id="answer-key-title">Answer key</h1>',
+             "<p>The right answers to every question in the lessons' quizzes and the module test, each with "
+             "the reason it is right. Letters match the options as printed with the question.</p>"]
+    for chapter in book.chapters:
+        quiz = chapter.quiz
+        if quiz is None:
+            continue
+        where = book.where(chapter)
+        parts.append(f'<section class="fd-key" id="key-{quiz.id}">')
+        parts.append(f'<h2><a href="#{chapter.key}--quiz-{quiz.id}">{html.escape(chapter.title)}</a></h2>')
+        parts.append("<ol class=\"fd-key__list\">")
+        for question in quiz.questions:
+            letters = [LETTERS[index] for index, option in enumerate(question.options) if option.correct]
+            parts.append(f'<li class="fd-key__entry" id="key-{question.id}">')
+            parts.append(f'<p class="fd-key__question"><a href="#{chapter.key}--q-{question.id}">'
+                         f'{_inline(question.text, facts, where, question.line)}</a></p>')
+            answers = []
+            for letter, option in zip(LETTERS, question.options):
+                if option.correct:
+                    why = FEEDBACK_PREFIX.sub("", option.feedback)
+                    answers.append(f'<p class="fd-key__answer"><strong>{letter})</strong> '
+                                   f'{_inline(option.text, facts, where, option.line)} — '
+                                   f'<span class="fd-key__why">{_inline(why, facts, where, option.line)}</span></p>')
+            parts.extend(answers)
+            if question.explanation:
+                parts.append(f'<p class="fd-key__why">{_inline(question.explanation, facts, where, question.line)}</p>')
+            parts.append("</li>")
+        parts.append("</ol></section>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+# -- assembling the book -----------------------------------------------------------------------------
+@dataclass
+class Edition:
+    title: str
+    description: str
+    licence: str
+    author: str
+    date: dt.datetime
+    site_url: str
+
+
+def edition_date(root: Path) -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the last commit, else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        try:
+            result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True,
+                                    text=True, timeout=10)
+            epoch = result.stdout.strip() if result.returncode == 0 else ""
+        except (OSError, subprocess.SubprocessError):
+            epoch = ""
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def read_edition(site: Path, root: Path) -> Edition:
+    home = _soup(site / "index.html")
+
+    def meta(name: str) -> str:
+        tag = home.find("meta", attrs={"name": name})
+        return tag.get("content", "") if tag else ""
+
+    title_tag = home.select_one(".md-header__topic .md-ellipsis") or home.find("title")
+    title = title_tag.get_text(" ", strip=True) if title_tag else "Course"
+    licence = home.select_one(".md-copyright__highlight")
+    canonical = home.find("link", rel="canonical")
+    site_url = canonical["href"] if canonical and canonical.get("href", "").startswith("http") else ""
+    if site_url and not site_url.endswith("/"):
+        site_url += "/"
+    return Edition(title, meta("description"), licence.get_text(" ", strip=True) if licence else "",
+                   meta("author"), edition_date(root), site_url)
+
+
+def load_book(site: Path, docs: Path, root: Path) -> tuple[Book, list[ContentError]]:
+    edition_url = read_edition(site, root).site_url
+    book = Book(site, docs, root, edition_url)
+    problems: list[ContentError] = []
+    for entry in read_nav(site):
+        page = _soup(page_file(site, entry.url))
+        article = page.select_one("article.md-content__inner") or page.find("article")
+        if article is None:
+            continue
+        heading = article.find("h1")
+        title = " ".join(heading.get_text("").replace("¶", "").split()) if heading else entry.url
+        section = entry.section.strip()
+        kind = "lab" if section.lower() == LABS else "back" if section.lower() == BACK_MATTER else "chapter"
+        if entry.url == "":
+            title = "Introduction"
+        match = CHAPTER_NUMBER.match(title)
+        chapter = Chapter(_key(entry.url), entry.url, section, title, match[1] if match else "", article,
+                          source_for(docs, entry.url), kind)
+        try:
+            chapter.quiz = quiz_of(book, chapter)
+        except ContentError as error:
+            problems.append(error)
+        book.chapters.append(chapter)
+        book.by_url[entry.url] = chapter
+    return book, problems
+
+
+def assemble(book: Book, edition: Edition, facts: Facts) -> str:
+    soup = BeautifulSoup("", "html.parser")
+    problems: list[ContentError] = []
+    bodies: list[tuple[Chapter, Tag]] = []
+    for chapter in book.chapters:
+        clean(chapter.article, soup)
+        if chapter.kind == "lab":
+            chapter.article = lab_summary(book, chapter, soup)
+        problems.extend(check_images(book, chapter))
+        number_figures(book, chapter, soup)
+    if problems:
+        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
+    for chapter in book.chapters:
+        heading = chapter.article.find("h1")
+        if heading is not None:
+            heading.clear()
+            heading.append(chapter.title)
+        quiz = chapter.article.select_one("div.fd-quiz")
+        if quiz is not None and chapter.quiz is not None:
+            note = soup.new_tag("p", attrs={"class": "fd-quiz__key"})
+            link = soup.new_tag("a", href=f"#key-{chapter.quiz.id}", attrs={"class": "fd-xref"})
+            link.string = "the answer key"
+            note.append("Answers and explanations are in ")
+            note.append(link)
+            note.append(".")
+            quiz.append(note)
+        rewrite_links(book, chapter, set())
+        bodies.append((chapter, chapter.article))
+
+    out = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(edition.title)}</title>']
+    stamp = edition.date.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for name, value in (("author", edition.author), ("description", edition.description),
+                        ("dcterms.created", stamp), ("dcterms.modified", stamp)):
+        if value:
+            out.append(f'<meta name="{name}" content="{html.escape(value)}">')
+    out.append("</head><body>")
+    out.append(cover(edition))
+    out.append(contents(book))
+    key_written = False
+    for chapter, article in bodies:
+        if chapter.kind == "back" and not key_written:
+            out.append(answer_key(book, facts))
+            key_written = True
+        classes = f"fd-book-chapter fd-book-chapter--{chapter.kind}"
+        inner = "".join(str(child) for child in article.contents)
+        out.append(f'<section class="{classes}" id="{chapter.key}" data-section="{html.escape(chapter.section)}">'
+                   f"{inner}</section>")
+    if not key_written:
+        out.append(answer_key(book, facts))
+    out.append("</body></html>")
+    document = BeautifulSoup("".join(out), "html.parser")
+    fix_dangling(book, document.body)
+    return str(document)
+
+
+def cover(edition: Edition) -> str:
+    date = f"{edition.date.day} {edition.date:%B %Y}"
+    online = (f'<p class="fd-cover__online">Read it online, with its quizzes and labs: '
+              f'<a href="{html.escape(edition.site_url)}">{html.escape(edition.site_url)}</a></p>'
+              if edition.site_url else "")
+    return (f'<section class="fd-cover"><p class="fd-cover__kind">An open textbook</p>'
+            f'<h1 class="fd-cover__title">{html.escape(edition.title)}</h1>'
+            f'<p class="fd-cover__subtitle">{html.escape(edition.description)}</p>'
+            f'<p class="fd-cover__edition">Edition of {date}</p>'
+            f'<div class="fd-cover__foot">{online}'
+            f'<p class="fd-cover__licence">{html.escape(edition.licence)}</p>'
+            f'<p class="fd-cover__licence-text">You may copy, share and adapt the text, for any purpose, as long as '
+            f'you credit the authors and say what you changed (Creative Commons Attribution 4.0).</p></div>'
+            f"</section>")
+
+
+def contents(book: Book) -> str:
+    lines = ['<nav class="fd-toc"><h1 class="fd-toc__title">Contents</h1><ul>']
+    section = None
+    key_written = False
+
+    def entry(anchor: str, title: str, css: str = "") -> str:
+        return f'<li class="fd-toc__entry {css}"><a href="#{anchor}">{html.escape(title)}</a></li>'
+
+    for chapter in book.chapters:
+        if chapter.section != section:
+            section = chapter.section
+            if section:
+                lines.append(f'<li class="fd-toc__part">{html.escape(section)}</li>')
+        if chapter.kind == "back" and not key_written:
+            lines.append(entry("answer-key", "Answer key", "fd-toc__entry--back"))
+            key_written = True
+        lines.append(entry(chapter.key, chapter.title, f"fd-toc__entry--{chapter.kind}"))
+    if not key_written:
+        lines.append(entry("answer-key", "Answer key", "fd-toc__entry--back"))
+    lines.append("</ul></nav>")
+    return "".join(lines)
+
+
+# -- rendering ------------------------------------------------------------------------------------------
+class NetworkRefused(Exception):
+    pass
+
+
+def local_fetcher(site: Path):
+    """A WeasyPrint URL fetcher that serves files from the built site and refuses everything else."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    root = site.resolve()
+
+    class LocalOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if path == root or root in path.parents:
+                    return super().fetch(url.split("#")[0], headers)
+            raise FatalURLFetchingError(f"the PDF export refused to fetch {url}: it only reads files from the "
+                                        f"built site ({root}) and never uses the network")
+
+    return LocalOnly()
+
+
+class _ImageErrors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render(document: str, site: Path, output: Path, edition: Edition, book: Book) -> int:
+    """Lay the book out and write the PDF; returns the number of pages."""
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
+
+    logger = logging.getLogger("weasyprint")
+    handler = _ImageErrors()
+    logger.addHandler(handler)
+    try:
+        fetcher = local_fetcher(site)
+        stylesheet = weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher,
+                                    base_url=site.resolve().as_uri() + "/")
+        html_doc = weasyprint.HTML(string=document, base_url=site.resolve().as_uri() + "/", url_fetcher=fetcher)
+        rendered = html_doc.render(stylesheets=[stylesheet])
+    except FatalURLFetchingError as error:
+        raise ContentError("PDF export", None, str(error),
+                           "Keep every image, font and stylesheet inside the course.") from None
+    finally:
+        logger.removeHandler(handler)
+    failed = [message for message in handler.messages if "image" in message.lower()]
+    if failed:
+        problems = []
+        for message in failed:
+            page = next((where for path, where in book.images.items() if path in unquote(message)), "PDF export")
+            problems.append(ContentError(page, None, f"an image could not be drawn: {message}", HINT_IMAGE))
+        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    rendered.write_pdf(output, pdf_identifier=f"{edition.title} {edition.date:%Y%m%d%H%M%S}".encode())
+    return len(rendered.pages)
+
+
+def export(site: Path, output: Path, root: Path, docs: Path | None = None) -> int:
+    """Make the book from an already built site. Raises ContentError on a problem a contributor can fix."""
+    docs = docs or root / "docs"
+    facts = load_facts(docs / "facts.yml", _relative(docs / "facts.yml", root))
+    book, problems = load_book(site, docs, root)
+    if problems:
+        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
+    edition = read_edition(site, root)
+    document = assemble(book, edition, facts)
+    return render(document, site, output, edition, book)
+
+
+def build_site(config: Path, site: Path, pdf_name: str) -> int:
+    """Build the site with the "Download PDF" link switched on."""
+    env = {**os.environ, ENV_LINK: pdf_name, "NO_MKDOCS_2_WARNING": os.environ.get("NO_MKDOCS_2_WARNING", "1")}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)]
+    return subprocess.run(command, cwd=config.parent, env=env).returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m textbook.pdf", description=__doc__.split("\n\n")[0])
+    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the course's mkdocs.yml")
+    parser.add_argument("-d", "--site-dir", type=Path, default=None, help="where to build the site (default: site/)")
+    parser.add_argument("--no-build", action="store_true", help="use the site already built in --site-dir")
+    parser.add_argument("-o", "--output", default=PDF_NAME, help=f"file name inside the site (default: {PDF_NAME})")
+    args = parser.parse_args(argv)
+    config = args.config_file.resolve()
+    if not config.exists():
+        print(f"{args.config_file}: no such file; run this in the course folder or pass -f mkdocs.yml", file=sys.stderr)
+        return 2
+    root = config.parent
+    site = (args.site_dir or root / "site").resolve()
+    start = time.perf_counter()
+    if not args.no_build:
+        print(f"Building the site in {site} …", file=sys.stderr)
+        if build_site(config, site, args.output) != 0:
+            print("The site did not build; fix the errors above first.", file=sys.stderr)
+            return 1
+    output = site / args.output
+    print("Laying out the book …", file=sys.stderr)
+    try:
+        pages = export(site, output, root)
+    except ContentError as error:
+        print(error, file=sys.stderr)
+        print("\nThe PDF was not written.", file=sys.stderr)
+        output.unlink(missing_ok=True)
+        return 1
+    print(f"Wrote {output} ({pages} pages) in {time.perf_counter() - start:.1f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
