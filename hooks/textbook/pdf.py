@@ -40,6 +40,7 @@ STYLESHEET = Path(__file__).with_name("book.css")
 PDF_NAME = "from-data-to-assistant.pdf"
 ENV_LINK = "TEXTBOOK_PDF"          # read by mkdocs.yml: the built pages link to the PDF when it is set
 BASE = "http://book.invalid/"      # stands for the site root while resolving relative links
+DOWNLOADS = (".ipynb", ".py")    # a lab's files offered for download beside its page
 LABS = "labs"                      # pages in a nav section of this name are printed as summaries
 BACK_MATTER = "reference"          # pages in this section come after the answer key
 CHAPTER_NUMBER = re.compile(r"^\s*(\d+)\.\s")
@@ -148,7 +149,7 @@ def _relative(path: Path, root: Path) -> str:
 DROP = ", ".join([
     "script", "style", "link", "noscript", "button", "input", "form", "a.headerlink", "a.anchor-link",
     ".md-content__button", "aside.md-source-file", ".fd-progress", ".fd-nav-mark", ".fd-q__actions",
-    ".fd-q__status", ".fd-quiz__score", ".fd-exam__result", "details.fd-q__answer", ".fd-opt__feedback",
+    ".fd-pdf-link", ".fd-q__status", ".fd-quiz__score", ".fd-exam__result", "details.fd-q__answer", ".fd-opt__feedback",
     ".fd-q__explanation", "details.fd-chart__data", "img[src*='#only-dark']", ".zeroclipboard-container",
     "clipboard-copy", ".jp-InputPrompt", ".jp-OutputPrompt", ".jp-Collapser",
 ])
@@ -334,23 +335,24 @@ def lab_summary(book: Book, chapter: Chapter, soup: BeautifulSoup) -> Tag:
     title = soup.new_tag("p", attrs={"class": "admonition-title"})
     title.string = "Run this lab"
     box.append(title)
-    notebooks = sorted({urlsplit(urljoin(BASE + chapter.url, a["href"])).path.lstrip("/")
-                        for a in chapter.article.find_all("a", href=True) if a["href"].split("#")[0].endswith(".ipynb")}
-                       | {(chapter.url + path.name) for path in page_file(book.site, chapter.url).parent.glob("*.ipynb")})
+    folder = page_file(book.site, chapter.url).parent
+    linked = {urlsplit(urljoin(BASE + chapter.url, a["href"])).path.lstrip("/")
+              for a in chapter.article.find_all("a", href=True) if a["href"].split("#")[0].endswith(DOWNLOADS)}
+    files = sorted(linked | {chapter.url + path.name for path in folder.iterdir() if path.name.endswith(DOWNLOADS)})
     online = book.online(chapter.url)
     text = soup.new_tag("p")
-    text.append("This lab is interactive: it runs code, so it is summarised here. ")
+    text.append("This lab is interactive: it runs code, so the book gives only its opening. ")
     if online:
         text.append("Open it online at ")
         text.append(_link(soup, online))
         text.append(".")
     else:
-        text.append(f"Open it in the course website at {chapter.url}.")
+        text.append(f"Open it on the course website, at {chapter.url}.")
     box.append(text)
-    for notebook in notebooks:
+    for path in files:
         line = soup.new_tag("p")
-        line.append("Download the notebook to run it yourself: ")
-        line.append(_link(soup, book.online(notebook)) if online else notebook)
+        line.append("Download the notebook: " if path.endswith(".ipynb") else "Download its source: ")
+        line.append(_link(soup, book.online(path)) if online else path)
         box.append(line)
     summary.append(box)
     return summary
@@ -392,12 +394,12 @@ def answer_key(book: Book, facts: Facts) -> str:
         if quiz is None:
             continue
         where = book.where(chapter)
-        parts.append(f'<section class="fd-key" id="key-{quiz.id}">')
+        parts.append(f'<section class="fd-key" id="key-quiz-{quiz.id}">')
         parts.append(f'<h2><a href="#{chapter.key}--quiz-{quiz.id}">{html.escape(chapter.title)}</a></h2>')
         parts.append("<ol class=\"fd-key__list\">")
         for question in quiz.questions:
             letters = [LETTERS[index] for index, option in enumerate(question.options) if option.correct]
-            parts.append(f'<li class="fd-key__entry" id="key-{question.id}">')
+            parts.append(f'<li class="fd-key__entry" id="key-q-{question.id}">')
             parts.append(f'<p class="fd-key__question"><a href="#{chapter.key}--q-{question.id}">'
                          f'{_inline(question.text, facts, where, question.line)}</a></p>')
             answers = []
@@ -507,7 +509,7 @@ def assemble(book: Book, edition: Edition, facts: Facts) -> str:
         quiz = chapter.article.select_one("div.fd-quiz")
         if quiz is not None and chapter.quiz is not None:
             note = soup.new_tag("p", attrs={"class": "fd-quiz__key"})
-            link = soup.new_tag("a", href=f"#key-{chapter.quiz.id}", attrs={"class": "fd-xref"})
+            link = soup.new_tag("a", href=f"#key-quiz-{chapter.quiz.id}", attrs={"class": "fd-xref"})
             link.string = "the answer key"
             note.append("Answers and explanations are in ")
             note.append(link)

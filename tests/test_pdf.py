@@ -1,0 +1,446 @@
+"""The PDF book: built once from the real course with the documented command, then read back with pypdf.
+
+A tiny course (the Project fixture) covers what the real course does not have yet: a chart, a wide
+facts table, a Labs section, and broken or remote images that must stop the export.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from conftest import ENV, ROOT, Project
+from textbook.facts import load_facts
+from textbook.pdf import PDF_NAME, local_fetcher
+from textbook.quizzes import Quiz, find_quizzes
+
+EPOCH = 1767225600          # 2026-01-01T00:00:00Z
+FACT = re.compile(r":fact\[[^\]]*\]")
+
+
+def squash(text: str) -> str:
+    """Letters and digits only: immune to line breaks, hyphenation and spacing in extracted text."""
+    return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+def plain(markdown: str) -> str:
+    """The longest run of a quiz text between fact markers, without link targets, squashed."""
+    markdown = re.sub(r"\]\([^)]*\)", "]", markdown)
+    return max((squash(part) for part in FACT.split(markdown)), key=len)
+
+
+def export(config: Path, site: Path, extra_env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "textbook.pdf", "-f", str(config), "-d", str(site)],
+                          cwd=config.parent, capture_output=True, text=True,
+                          env={**ENV, "SOURCE_DATE_EPOCH": str(EPOCH), **(extra_env or {})})
+
+
+@dataclass
+class Book:
+    site: Path
+    pdf: Path
+    reader: PdfReader
+    texts: list[str]                      # squashed text of each page
+    raw: list[str]                        # extracted text of each page
+    outline: list[tuple[str, int]]        # top-level bookmarks: (title, page index)
+    dests: dict[str, int]                 # named destination -> page index
+
+    def pages(self, title: str) -> range:
+        """The pages of the chapter with this bookmark title."""
+        starts = [page for _title, page in self.outline] + [len(self.texts)]
+        index = [name for name, _page in self.outline].index(title)
+        return range(starts[index], starts[index + 1])
+
+    def text(self, pages: range) -> str:
+        return "".join(self.texts[page] for page in pages)
+
+    def dest(self, suffix: str) -> int | None:
+        found = [page for name, page in self.dests.items() if name == suffix or name.endswith("--" + suffix)]
+        return found[0] if found else None
+
+
+def read_book(site: Path) -> Book:
+    pdf = site / PDF_NAME
+    reader = PdfReader(pdf)
+    raw = [page.extract_text() or "" for page in reader.pages]
+    outline = [(item.title, reader.get_destination_page_number(item))
+               for item in reader.outline if not isinstance(item, list)]
+    dests = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+    return Book(site, pdf, reader, [squash(text) for text in raw], raw, outline, dests)
+
+
+@pytest.fixture(scope="session")
+def book(tmp_path_factory) -> Book:
+    site = tmp_path_factory.mktemp("pdf-site")
+    result = export(ROOT / "mkdocs.yml", site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Wrote {site / PDF_NAME}" in result.stdout
+    return read_book(site)
+
+
+# -- what the real course's nav and sources say the book must contain ---------------------------------
+class _IgnoreTags(yaml.SafeLoader):
+    pass
+
+
+_IgnoreTags.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def nav_pages() -> list[tuple[str, str]]:
+    """(top-level section, docs path) in nav order, from mkdocs.yml."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_IgnoreTags)
+    found: list[tuple[str, str]] = []
+
+    def walk(items, section):
+        for item in items:
+            if isinstance(item, str):
+                found.append((section, item))
+            else:
+                for title, value in item.items():
+                    if isinstance(value, list):
+                        walk(value, section or title)
+                    else:
+                        found.append((section, value))
+    walk(config["nav"], "")
+    return found
+
+
+def expected_chapters(book: Book) -> list[str]:
+    titles = []
+    for section, path in nav_pages():
+        if section == "Reference" and "Answer key" not in titles:
+            titles.append("Answer key")
+        if path == "index.md":
+            titles.append("Introduction")
+        elif path.endswith(".md"):
+            heading = re.search(r"^# (.+)$", (ROOT / "docs" / path).read_text(), re.M)[1]
+            titles.append(re.sub(r"[*_`]", "", heading).strip())
+        else:
+            page = book.site / path.rsplit(".", 1)[0] / "index.html"
+            titles.append(" ".join(BeautifulSoup(page.read_text(), "html.parser").find("h1").get_text("").replace("¶", "").split()))
+    if "Answer key" not in titles:
+        titles.append("Answer key")
+    return titles
+
+
+def course_quizzes() -> list[tuple[str, Quiz]]:
+    quizzes = []
+    for _section, path in nav_pages():
+        if path.endswith(".md"):
+            lines = (ROOT / "docs" / path).read_text().splitlines()
+            quizzes.extend((path, quiz) for _start, _end, quiz in find_quizzes(lines, 1, path))
+    return quizzes
+
+
+# -- the real course --------------------------------------------------------------------------------
+def test_outline_lists_every_chapter_in_nav_order(book):
+    titles = [title for title, _page in book.outline if title != "Contents"]
+    assert titles == expected_chapters(book)
+    pages = [page for _title, page in book.outline]
+    assert pages == sorted(pages)
+
+
+def test_contents_page_numbers_match_where_chapters_start(book):
+    first_chapter = min(page for title, page in book.outline if title != "Contents")
+    toc = "\n".join(book.raw[1:first_chapter])
+    printed = {}
+    for line in toc.splitlines():
+        if match := re.match(r"^(.*?)[ .]*\s(\d+)$", line.strip()):
+            printed[squash(match[1])] = int(match[2])
+    for title, page in book.outline:
+        if title == "Contents":
+            continue
+        assert squash(title) in printed, f"{title!r} is not in the table of contents"
+        assert printed[squash(title)] == page + 1, f"{title!r}: contents say p. {printed[squash(title)]}, starts on p. {page + 1}"
+        # the running head (extracted after the body) names the chapter from its second page on
+        if page + 1 in book.pages(title):
+            assert squash(title) in book.texts[page + 1][-(len(squash(title)) + 60):], f"no running head on p. {page + 2}"
+
+
+def test_quiz_questions_print_in_their_chapter_without_answers(book):
+    quizzes = course_quizzes()
+    assert quizzes
+    for path, quiz in quizzes:
+        pages = None
+        for question in quiz.questions:
+            page = book.dest(f"q-{question.id}")
+            assert page is not None, f"{path}: question {question.id} is not in the book"
+            title = next(title for title, start in reversed(book.outline) if start <= page)
+            pages = book.pages(title)
+            assert plain(question.text)[:60] in book.texts[page] + book.texts[min(page + 1, len(book.texts) - 1)], (
+                f"{path}: the text of question {question.id} is not on its page")
+        assert pages is not None
+        body = book.text(range(book.dest(f"q-{quiz.questions[0].id}"), pages.stop))
+        for question in quiz.questions:
+            for option in question.options:
+                assert plain(option.feedback)[:50] not in body, f"{path}: feedback of {question.id} printed with the question"
+            if question.explanation:
+                assert plain(question.explanation)[:50] not in body
+        assert "Show the answer" not in "".join(book.raw[page] for page in pages)
+
+
+def test_answer_key_has_one_entry_per_question_with_its_answer(book):
+    quizzes = course_quizzes()
+    key = book.pages("Answer key")
+    entries = {name[len("key-q-"):]: page for name, page in book.dests.items() if name.startswith("key-q-")}
+    expected = [question.id for _path, quiz in quizzes for question in quiz.questions]
+    assert sorted(entries) == sorted(expected), "the answer key must have exactly one entry per quiz question"
+    key_text = book.text(key)
+    for _path, quiz in quizzes:
+        assert book.dests.get(f"key-quiz-{quiz.id}") in key
+        for question in quiz.questions:
+            assert entries[question.id] in key
+            assert plain(question.text)[:60] in key_text
+            for option in question.options:
+                if option.correct:
+                    assert plain(option.text)[:50] in key_text, f"right answer of {question.id} missing from the key"
+
+
+def test_every_source_and_fact_is_in_the_bibliography(book):
+    facts = load_facts(ROOT / "docs" / "facts.yml", "docs/facts.yml")
+    sources = book.text(book.pages("Sources"))
+    pages = book.pages("Sources")
+    for source in facts.sources.values():
+        assert book.dest(f"src-{source.id}") in pages, f"source {source.id} has no entry in the bibliography"
+        assert squash(source.title)[:60] in sources, source.id
+    for fact in facts.facts.values():
+        assert squash(fact.measures)[:40] in sources, f"fact {fact.id} is not cited in the bibliography"
+
+
+def test_charts_print_as_numbered_vector_figures(book):
+    """Every chart on the site is in the book as a figure, drawn as vectors (no raster image on its page)."""
+    for page in sorted(book.site.rglob("index.html")):
+        for figure in BeautifulSoup(page.read_text(), "html.parser").select("figure.fd-chart"):
+            where = book.dest(figure["id"])
+            assert where is not None, f"{figure['id']} ({page}) is not in the book"
+            assert len(book.reader.pages[where].images) == 0, f"{figure['id']} is printed as a raster image"
+            assert "Figure" in book.raw[where]
+
+
+def test_internal_links_point_at_places_in_the_book(book):
+    links = 0
+    for number, page in enumerate(book.reader.pages):
+        for annotation in page.get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
+                links += 1
+                assert str(annotation["/Dest"]) in book.dests, f"p. {number + 1}: link to a missing place"
+    assert links > 500
+
+
+def test_cross_references_give_page_numbers(book):
+    # The home page's lesson map links to each lesson; in print each link says on which page it starts.
+    intro = "\n".join(book.raw[page] for page in book.pages("Introduction"))
+    for title, page in book.outline:
+        if re.match(r"\d+\. ", title):
+            assert f"(p. {page + 1})" in intro, f"no page reference to {title!r} in the introduction"
+
+
+def test_metadata_dates_come_from_source_date_epoch(book):
+    info = book.reader.metadata
+    assert info.title == "From Data to Assistant"
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20260101000000Z"
+    assert "1 January 2026" in book.raw[0]
+    assert "CC BY 4.0" in book.raw[0]
+
+
+def test_the_site_links_to_the_pdf_only_when_it_is_built(book, built_site):
+    for page in sorted(book.site.rglob("index.html")):
+        links = BeautifulSoup(page.read_text(), "html.parser").select("a.fd-pdf-link")
+        assert len(links) == 1, page
+        assert (page.parent / links[0]["href"]).resolve() == book.pdf.resolve()
+    assert "fd-pdf-link" not in (built_site / "index.html").read_text()
+
+
+def test_fetcher_refuses_the_network(tmp_path):
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetch = local_fetcher(tmp_path)
+    (tmp_path / "ok.css").write_text("p {}")
+    assert fetch((tmp_path / "ok.css").as_uri()).read() == b"p {}"
+    for url in ("https://example.org/font.woff2", "http://127.0.0.1:9/x.png", Path("/etc/hostname").as_uri()):
+        with pytest.raises(FatalURLFetchingError, match="never uses the network"):
+            fetch(url)
+
+
+# -- a tiny course with a chart, a wide table, tabs, folds and a Labs section ----------------------------
+SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200" viewBox="0 0 400 200">
+<rect x="20" y="40" width="120" height="140" fill="{color}"/><text x="200" y="100" font-size="20">{word}</text></svg>"""
+
+LESSON = """\
+---
+title: Charts
+---
+
+# 1. Charts and tables
+
+A lesson with a chart. GPT-3 has :fact[gpt3.params].
+
+<figure class="fd-chart" id="chart-demo">
+<img class="fd-chart__img" src="../assets/charts/demo.svg#only-light" alt="A bar chart.">
+<img class="fd-chart__img" src="../assets/charts/demo.dark.svg#only-dark" alt="A bar chart.">
+<figcaption>Parameters of one model. Sources: <a href="../sources/#src-brown2020">Brown 2020</a></figcaption>
+<details class="fd-chart__data"><summary>Data for this chart</summary><table><tr><td>DATAROW</td></tr></table></details>
+</figure>
+
+<div class="fd-table-wrap"><table class="fd-table">
+<thead><tr>{heads}</tr></thead>
+<tbody><tr>{cells}</tr></tbody>
+</table></div>
+
+=== "First tab"
+    FIRSTTABTEXT
+
+=== "Second tab"
+    SECONDTABTEXT
+
+??? note "A fold"
+    FOLDEDTEXT
+
+See the [lab](labs/demo.py) and the [glossary](glossary.md).
+
+## Check your understanding
+
+<!-- quiz: charts -->
+
+<!-- question: charts-one -->
+Which option is right in this small quiz?
+
+- [ ] The wrong one here.
+  > Not quite — WRONGFEEDBACK explains why.
+- [x] The right one here.
+  > Correct — RIGHTFEEDBACK explains why.
+
+<!-- /quiz -->
+"""
+
+LAB = '''\
+# %% [markdown]
+# # Lab: counting tokens
+#
+# LABINTRO: in this lab you count the tokens in a sentence.
+
+# %%
+print(len("hello world".split()))
+
+# %% [markdown]
+# ## Next step
+# LABLATER is not in the summary.
+'''
+
+CONFIG = """\
+site_name: Tiny course
+site_url: http://127.0.0.1:8000/
+site_description: A tiny course.
+copyright: Text CC BY 4.0
+exclude_docs: |
+  facts.yml
+  glossary.yml
+theme:
+  name: material
+  custom_dir: {root}/overrides
+  font: false
+extra:
+  pdf: !ENV [TEXTBOOK_PDF, ""]
+hooks:
+  - {root}/hooks/facts.py
+plugins:
+  - search
+  - mkdocs-jupyter:
+      include_source: true
+markdown_extensions: [abbr, admonition, attr_list, md_in_html, pymdownx.details, pymdownx.superfences,
+                      {{pymdownx.tabbed: {{alternate_style: true}}}}]
+nav:
+  - Home: index.md
+  - Lessons:
+      - charts.md
+  - Labs:
+      - labs/demo.py
+  - Reference:
+      - glossary.md
+      - sources.md
+"""
+
+
+def tiny_course(project: Project, lesson: str = LESSON) -> Project:
+    project.write("mkdocs.yml", CONFIG.format(root=ROOT))
+    project.write("docs/index.md", "# Tiny course\n\nStart with [the lesson](charts.md).\n")
+    heads = "".join(f"<th>Column heading {n}</th>" for n in range(10))
+    cells = "".join(f"<td>A long cell value number {n} that must wrap</td>" for n in range(10))
+    (project.docs / "charts.md").write_text(lesson.replace("{heads}", heads).replace("{cells}", cells))
+    project.write("docs/labs/demo.py", LAB)
+    project.write("docs/assets/charts/demo.svg", SVG.format(color="#3949ab", word="LIGHTCHART"))
+    project.write("docs/assets/charts/demo.dark.svg", SVG.format(color="#9fa8da", word="DARKCHART"))
+    return project
+
+
+@pytest.fixture(scope="module")
+def tiny_book(tmp_path_factory) -> Book:
+    project = tiny_course(Project(tmp_path_factory.mktemp("tiny") / "course"))
+    result = export(project.path / "mkdocs.yml", project.path / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return read_book(project.path / "site")
+
+
+def test_tiny_course_chart_is_the_light_vector_image_numbered(tiny_book):
+    page = tiny_book.dest("chart-demo")
+    assert page is not None
+    assert len(tiny_book.reader.pages[page].images) == 0          # vector, not raster
+    assert "lightchart" in tiny_book.texts[page]
+    assert "darkchart" not in "".join(tiny_book.texts)
+    assert "Figure 1.1 Parameters of one model" in tiny_book.raw[page]
+    assert "datarow" not in "".join(tiny_book.texts)          # the chart's data table is left to the website
+
+
+def test_tiny_course_wide_table_fits_the_page(tiny_book):
+    page = tiny_book.dest("chart-demo")
+    text = tiny_book.texts[page] + tiny_book.texts[page + 1]
+    for n in range(10):
+        assert squash(f"Column heading {n}") in text
+        assert squash(f"A long cell value number {n}") in text
+    width = float(tiny_book.reader.pages[page].mediabox.width)
+    assert width < 600     # A4 portrait: the table wrapped instead of asking for a landscape page
+
+
+def test_tiny_course_tabs_and_folds_print_open_quiz_answers_do_not(tiny_book):
+    lesson = tiny_book.text(tiny_book.pages("1. Charts and tables"))
+    for word in ("firsttab", "firsttabtext", "secondtab", "secondtabtext", "afold", "foldedtext"):
+        assert word in lesson, word
+    assert "wrongfeedback" not in lesson and "rightfeedback" not in lesson
+    key = tiny_book.text(tiny_book.pages("Answer key"))
+    assert "rightfeedback" in key and "therightonehere" in key
+
+
+def test_tiny_course_lab_is_summarised_with_its_links(tiny_book):
+    lab = "\n".join(tiny_book.raw[page] for page in tiny_book.pages("Lab: counting tokens"))
+    assert "LABINTRO" in lab
+    assert "LABLATER" not in lab
+    assert "http://127.0.0.1:8000/labs/demo/" in lab
+    assert "demo.py" in lab
+    assert [title for title, _ in tiny_book.outline] == ["Contents", "Introduction", "1. Charts and tables",
+                                                          "Lab: counting tokens", "Answer key", "Glossary", "Sources"]
+
+
+@pytest.mark.parametrize("break_it, named", [
+    (lambda p: (p.docs / "assets/charts/demo.svg").unlink(), "assets/charts/demo.svg"),
+    (lambda p: (p.docs / "assets/charts/demo.svg").write_text("<svg><rect></svg"), "not a valid SVG"),
+    (lambda p: (p.docs / "charts.md").write_text((p.docs / "charts.md").read_text().replace(
+        "../assets/charts/demo.svg#only-light", "https://example.org/chart.svg")), "comes from another host"),
+])
+def test_a_broken_image_stops_the_export_naming_page_and_image(project, break_it, named):
+    tiny_course(project)
+    break_it(project)
+    result = export(project.path / "mkdocs.yml", project.path / "site")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "docs/charts.md" in result.stderr
+    assert named in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project.path / "site" / PDF_NAME).exists()
