@@ -444,3 +444,19 @@ def test_a_broken_image_stops_the_export_naming_page_and_image(project, break_it
     assert named in result.stderr
     assert "Traceback" not in result.stderr
     assert not (project.path / "site" / PDF_NAME).exists()
+
+
+def test_browser_print_opens_folds_but_not_quiz_answers(browser, site_url):
+    """The browser's own "Print this page" prints exercise answers open and hides quiz answers and buttons."""
+    page = browser.new_page()
+    try:
+        page.goto(site_url + "pretraining/")
+        visible = "selector => document.querySelector(selector).checkVisibility()"
+        fold = "article details.success > :not(summary)"
+        assert not page.evaluate(visible, fold)              # closed on screen
+        page.emulate_media(media="print")
+        assert page.evaluate(visible, fold)                  # open on paper
+        assert not page.evaluate(visible, "article details.fd-q__answer")
+        assert not page.evaluate(visible, "article .md-content__button")
+    finally:
+        page.close()

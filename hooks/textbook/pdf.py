@@ -288,8 +288,10 @@ def rewrite_links(book: Book, chapter: Chapter, ids: set[str]) -> None:
         absolute = urljoin(BASE + chapter.url, href)
         if book.site_url and href.startswith(book.site_url):
             absolute = BASE + href[len(book.site_url):]
-        if not absolute.startswith(BASE):
-            continue                                   # another site, mailto:, …: keep as is
+        if not absolute.startswith(BASE):              # another site, mailto:, …: keep it, and on paper
+            if href.startswith(("http://", "https://")) and link.get_text(strip=True) != href:
+                link["class"] = [*link.get("class", []), "fd-ext"]       # print the address after the text
+            continue
         parts = urlsplit(absolute)
         path = unquote(parts.path.lstrip("/"))
         target = book.by_url.get(path) or book.by_url.get(path + "/" if path and not path.endswith("/") else path)
