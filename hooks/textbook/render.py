@@ -353,7 +353,7 @@ class PageRenderer:
                     label = sources[0].label if sources else ""
                 items.append(self.site.table_macros.fact_item(Markup(self.fact_html(fact_id, cell.line, "short")), label))
             first = facts.facts[cell.facts[0]]
-            return {"html": Markup("<br>").join(items), "sort": repr(first.value), "kind": "facts"}
+            return {"html": Markup("").join(items), "sort": repr(first.value), "kind": "facts"}
         link = ""
         if cell.source:
             source = facts.sources[cell.source]

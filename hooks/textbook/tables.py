@@ -21,8 +21,7 @@ TABLE_FIELDS = ("caption", "note", "columns", "rows")
 TABLE_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 FACT_MARKER = re.compile(r":fact\[([^\]\s]*)(?:\s+[^\]]*)?\]")
 DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass
@@ -41,7 +40,7 @@ class Cell:
     facts: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     date: dt.date | None = None
-    date_text: str = ""         # "May 2020" or "28 May 2020", as precise as the source
+    date_text: str = ""         # "May 2020" or "28 May 2020", as precise as the source (short month names)
     source: str | None = None
     line: int = 0
 
