@@ -23,10 +23,11 @@ def data(inputs):
                        "qualifier": cost.qualifier, "per": per})
         rows.append([stage, f"{inputs.label(volume_id)} {noun}", f"{inputs.label(cost_id)} {per}",
                      inputs.label(total_id)])
-    alt = ("Log-log chart with three points. Pretraining: about two trillion tokens at a tiny fraction of a cent "
-           "each. Supervised fine-tuning: tens of thousands of demonstrations at an illustrative price of "
-           "dollars each. Preference tuning: over a million comparisons at an illustrative dollar each. "
-           "The later stages use millions of times fewer examples, each costing millions of times more.")
+    pre, sft, pref = points
+    alt = (f"Log-log chart with three points. Pretraining: {_count(pre['volume'])} tokens at a tiny fraction of "
+           f"a cent each. Supervised fine-tuning: {_count(sft['volume'])} demonstrations at an illustrative "
+           f"${sft['cost']:,.0f} each. Preference tuning: {_count(pref['volume'])} comparisons at an illustrative "
+           f"${pref['cost']:,.0f} each. The later stages use far fewer examples, and each one costs vastly more.")
     return {"alt": alt, "columns": ["Stage", "How many examples", "Cost of one example", "Total"],
             "rows": rows, "plot": {"points": points}}
 
