@@ -285,16 +285,20 @@ title: Charts
 A lesson with a chart. GPT-3 has :fact[gpt3.params].
 
 <figure class="fd-chart" id="chart-demo">
+<div class="fd-chart__frame">
 <img class="fd-chart__img" src="../assets/charts/demo.svg#only-light" alt="A bar chart.">
 <img class="fd-chart__img" src="../assets/charts/demo.dark.svg#only-dark" alt="A bar chart.">
-<figcaption>Parameters of one model. Sources: <a href="../sources/#src-brown2020">Brown 2020</a></figcaption>
-<details class="fd-chart__data"><summary>Data for this chart</summary><table><tr><td>DATAROW</td></tr></table></details>
+</div>
+<figcaption><strong>Parameters of one model.</strong> Sources: <a href="../sources/#src-brown2020">Brown 2020</a></figcaption>
+<details class="abstract fd-chart__data"><summary>The data in this chart</summary><table><tr><td>DATAROW</td></tr></table></details>
 </figure>
 
-<div class="fd-table-wrap"><table class="fd-table">
+<div class="fd-table-wrap"><table>
+<caption>A wide comparison</caption>
 <thead><tr>{heads}</tr></thead>
 <tbody><tr>{cells}</tr></tbody>
 </table></div>
+<p class="fd-table-note">Each figure says how sure it is.<span class="fd-screen-only"> SORTHINT.</span></p>
 
 === "First tab"
     FIRSTTABTEXT
@@ -406,6 +410,8 @@ def test_tiny_course_wide_table_fits_the_page(tiny_book):
     for n in range(10):
         assert squash(f"Column heading {n}") in text
         assert squash(f"A long cell value number {n}") in text
+    assert "Table 1.1 A wide comparison" in tiny_book.raw[page]
+    assert "sorthint" not in text
     width = float(tiny_book.reader.pages[page].mediabox.width)
     assert width < 600     # A4 portrait: the table wrapped instead of asking for a landscape page
 

@@ -151,7 +151,7 @@ DROP = ", ".join([
     ".md-content__button", "aside.md-source-file", ".fd-progress", ".fd-nav-mark", ".fd-q__actions",
     ".fd-pdf-link", ".fd-q__status", ".fd-quiz__score", ".fd-exam__result", "details.fd-q__answer", ".fd-opt__feedback",
     ".fd-q__explanation", "details.fd-chart__data", "img[src*='#only-dark']", ".zeroclipboard-container",
-    "clipboard-copy", ".jp-InputPrompt", ".jp-OutputPrompt", ".jp-Collapser",
+    "clipboard-copy", ".fd-screen-only", ".jp-InputPrompt", ".jp-OutputPrompt", ".jp-Collapser",
 ])
 
 
