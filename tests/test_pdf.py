@@ -401,7 +401,8 @@ def test_tiny_course_chart_is_the_light_vector_image_numbered(tiny_book):
     assert "lightchart" in tiny_book.texts[page]
     assert "darkchart" not in "".join(tiny_book.texts)
     assert "Figure 1.1 Parameters of one model" in tiny_book.raw[page]
-    assert "datarow" not in "".join(tiny_book.texts)          # the chart's data table is left to the website
+    assert "thedatainthischart" in tiny_book.text(range(page, page + 2))   # the data behind it, printed open
+    assert "datarow" in tiny_book.text(range(page, page + 2))
 
 
 def test_tiny_course_wide_table_fits_the_page(tiny_book):

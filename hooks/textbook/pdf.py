@@ -150,7 +150,7 @@ DROP = ", ".join([
     "script", "style", "link", "noscript", "button", "input", "form", "a.headerlink", "a.anchor-link",
     ".md-content__button", "aside.md-source-file", ".fd-progress", ".fd-nav-mark", ".fd-q__actions",
     ".fd-pdf-link", ".fd-q__status", ".fd-quiz__score", ".fd-exam__result", "details.fd-q__answer", ".fd-opt__feedback",
-    ".fd-q__explanation", "details.fd-chart__data", "img[src*='#only-dark']", ".zeroclipboard-container",
+    ".fd-q__explanation", "img[src*='#only-dark']", ".zeroclipboard-container",
     "clipboard-copy", ".fd-screen-only", ".jp-InputPrompt", ".jp-OutputPrompt", ".jp-Collapser",
 ])
 
@@ -232,9 +232,11 @@ def number_figures(book: Book, chapter: Chapter, soup: BeautifulSoup) -> None:
         figure["data-label"] = label
     if not chapter.number or chapter.kind != "chapter":
         return
-    for count, table in enumerate(chapter.article.find_all("table"), start=1):
+    count = 0
+    for table in chapter.article.find_all("table"):
         if table.find_parent(class_="fd-q") or table.find_parent("figure"):
             continue
+        count += 1
         caption = table.find("caption")
         if caption is None:
             caption = soup.new_tag("caption")
@@ -279,7 +281,11 @@ def check_images(book: Book, chapter: Chapter) -> list[ContentError]:
 def rewrite_links(book: Book, chapter: Chapter, ids: set[str]) -> None:
     """Ids get the chapter's prefix; links to pages in the book point inside the book."""
     for element in chapter.article.find_all(id=True):
-        element["id"] = f"{chapter.key}--{element['id']}"
+        anchor = f"{chapter.key}--{element['id']}"
+        if anchor in ids:                   # a page with a repeated id: the first keeps it, links go there
+            anchor += f"--{sum(1 for used in ids if used.startswith(anchor))}"
+        ids.add(anchor)
+        element["id"] = anchor
     for element in chapter.article.find_all(attrs={"name": True}):
         if element.name == "a":
             del element["name"]
@@ -495,6 +501,7 @@ def assemble(book: Book, edition: Edition, facts: Facts) -> str:
     soup = BeautifulSoup("", "html.parser")
     problems: list[ContentError] = []
     bodies: list[tuple[Chapter, Tag]] = []
+    ids: set[str] = set()
     for chapter in book.chapters:
         clean(chapter.article, soup)
         if chapter.kind == "lab":
@@ -517,7 +524,7 @@ def assemble(book: Book, edition: Edition, facts: Facts) -> str:
             note.append(link)
             note.append(".")
             quiz.append(note)
-        rewrite_links(book, chapter, set())
+        rewrite_links(book, chapter, ids)
         bodies.append((chapter, chapter.article))
 
     out = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(edition.title)}</title>']
@@ -611,13 +618,15 @@ def local_fetcher(site: Path):
     return LocalOnly()
 
 
-class _ImageErrors(logging.Handler):
+class _Messages(logging.Handler):
+    """Collects what WeasyPrint reports: failed images stop the export, the rest is shown."""
+
     def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        self.records.append(record)
 
 
 def render(document: str, site: Path, output: Path, edition: Edition, book: Book) -> int:
@@ -626,8 +635,9 @@ def render(document: str, site: Path, output: Path, edition: Edition, book: Book
     from weasyprint.urls import FatalURLFetchingError
 
     logger = logging.getLogger("weasyprint")
-    handler = _ImageErrors()
+    handler = _Messages()
     logger.addHandler(handler)
+    logger.propagate = False
     try:
         fetcher = local_fetcher(site)
         stylesheet = weasyprint.CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher,
@@ -639,7 +649,12 @@ def render(document: str, site: Path, output: Path, edition: Edition, book: Book
                            "Keep every image, font and stylesheet inside the course.") from None
     finally:
         logger.removeHandler(handler)
-    failed = [message for message in handler.messages if "image" in message.lower()]
+        logger.propagate = True
+    failed = [record.getMessage() for record in handler.records
+              if record.levelno >= logging.ERROR and "image" in record.getMessage().lower()]
+    for record in handler.records:
+        if record.getMessage() not in failed:
+            print(f"note (WeasyPrint): {record.getMessage()}", file=sys.stderr)
     if failed:
         problems = []
         for message in failed:
