@@ -18,7 +18,6 @@ import datetime as dt
 import html
 import logging
 import os
-import posixpath
 import re
 import subprocess
 import sys
@@ -470,9 +469,8 @@ def read_edition(site: Path, root: Path) -> Edition:
                    meta("author"), edition_date(root), site_url)
 
 
-def load_book(site: Path, docs: Path, root: Path) -> tuple[Book, list[ContentError]]:
-    edition_url = read_edition(site, root).site_url
-    book = Book(site, docs, root, edition_url)
+def load_book(site: Path, docs: Path, root: Path, site_url: str) -> tuple[Book, list[ContentError]]:
+    book = Book(site, docs, root, site_url)
     problems: list[ContentError] = []
     for entry in read_nav(site):
         page = _soup(page_file(site, entry.url))
@@ -593,10 +591,6 @@ def contents(book: Book) -> str:
 
 
 # -- rendering ------------------------------------------------------------------------------------------
-class NetworkRefused(Exception):
-    pass
-
-
 def local_fetcher(site: Path):
     """A WeasyPrint URL fetcher that serves files from the built site and refuses everything else."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
@@ -631,8 +625,13 @@ class _Messages(logging.Handler):
 
 def render(document: str, site: Path, output: Path, edition: Edition, book: Book) -> int:
     """Lay the book out and write the PDF; returns the number of pages."""
-    import weasyprint
-    from weasyprint.urls import FatalURLFetchingError
+    try:
+        import weasyprint
+        from weasyprint.urls import FatalURLFetchingError
+    except (ImportError, OSError) as error:       # OSError: the system's Pango library is missing
+        raise ContentError("PDF export", None, f"WeasyPrint cannot start: {error}",
+                           "Install the course's dependencies (.venv/bin/pip install -e .) and, on Debian or "
+                           "Ubuntu, the Pango library: apt-get install libpango-1.0-0 libpangoft2-1.0-0") from None
 
     logger = logging.getLogger("weasyprint")
     handler = _Messages()
@@ -670,10 +669,10 @@ def export(site: Path, output: Path, root: Path, docs: Path | None = None) -> in
     """Make the book from an already built site. Raises ContentError on a problem a contributor can fix."""
     docs = docs or root / "docs"
     facts = load_facts(docs / "facts.yml", _relative(docs / "facts.yml", root))
-    book, problems = load_book(site, docs, root)
+    edition = read_edition(site, root)
+    book, problems = load_book(site, docs, root, edition.site_url)
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
-    edition = read_edition(site, root)
     document = assemble(book, edition, facts)
     return render(document, site, output, edition, book)
 
