@@ -37,11 +37,15 @@ def on_files(files, config, **kwargs):
     # Titles and fact usage of every page are needed before any page renders (for the Sources page).
     site: Site = _state["site"]
     for file in files.documentation_pages():
+        if not file.src_uri.endswith(".md"):          # labs are notebooks, handled by hooks/labs.py
+            continue
         site.add_page(file.src_uri, file.url, file.content_string)
     return files
 
 
 def on_page_markdown(markdown, *, page, config, files, **kwargs):
+    if not page.file.src_uri.endswith(".md"):
+        return markdown
     site: Site = _state["site"]
     # MkDocs hands over the Markdown without its front matter; count lines from the file's top.
     first_line = page.file.content_string.count("\n") - markdown.count("\n") + 1
