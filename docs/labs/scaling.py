@@ -133,8 +133,9 @@ ax.scatter([p for p, x in zip(params, leaked) if not x], [t for t, x in zip(toke
            s=36, zorder=3, label="reported by the developer")
 ax.scatter([p for p, x in zip(params, leaked) if x], [t for t, x in zip(tokens, leaked) if x],
            s=36, zorder=3, marker="x", color=labkit.COLOURS[1], label="leaked, unconfirmed")
+NUDGE = {"Chinchilla": (-64, 2), "LLaMA 65B": (6, -11), "GPT-3": (-38, 4), "Llama 2 70B": (6, 3)}  # keep labels apart
 for name, p, t in zip(names, params, tokens):
-    ax.annotate(name, (p, t), textcoords="offset points", xytext=(5, 4), fontsize=9)
+    ax.annotate(name, (p, t), textcoords="offset points", xytext=NUDGE.get(name, (5, 4)), fontsize=9)
 ax.set(xscale="log", yscale="log", xlabel="parameters", ylabel="training tokens",
        title="Real models against the compute-optimal line")
 ax.legend(loc="lower right", fontsize=9)
