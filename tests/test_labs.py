@@ -148,6 +148,10 @@ def test_lab_page_has_outputs_and_a_working_download(built_site, name):
     assert len(outputs) >= 3
     assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"], "a warning or error"
     assert "Now try" in html and 'href="../../' in html      # the questions and a link back to the lesson
+    article = html.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+    for href in re.findall(r'href="([^"#:]+)(?:#[^"]*)?"', article):
+        target = (built_site / "labs" / name / href).resolve()
+        assert (target / "index.html").is_file() or target.is_file(), f"broken link {href}"
 
 
 def test_labs_are_in_the_nav_and_linked_from_their_chapters(built_site):

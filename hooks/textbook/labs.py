@@ -3,7 +3,7 @@
 A lab is ``docs/labs/<name>.py``. The build runs it in a fresh Python kernel (working directory
 ``docs/labs/``) and stores the executed notebook in a cache folder, keyed on everything that can
 change its output: the lab's own source, the files it reads (``docs/labs/data/``, ``docs/facts.yml``),
-the helper module ``textbook.labkit`` and the versions of numpy and matplotlib. A build with no such
+the helper module ``textbook.labkit``, this module and the versions of numpy and matplotlib. A build with no such
 change runs nothing.
 
 No MkDocs import here: ``hooks/labs.py`` adapts this to the build.
@@ -28,7 +28,7 @@ CACHE_FORMAT = "labs-cache-1"          # change to invalidate every cached lab
 CELL_TIMEOUT = 120                     # seconds one cell may run before the build gives up
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
-MD_LINK = re.compile(r"\]\((?P<target>[^)\s#]+\.md)(?P<anchor>#[^)\s]*)?\)")
+MD_LINK = re.compile(r"\]\((?P<target>[^)\s#:]+\.(?:md|py))(?P<anchor>#[^)\s]*)?\)")
 
 
 @dataclass
@@ -118,7 +118,7 @@ def cache_key(lab: Lab, docs: Path) -> str:
     digest = hashlib.sha256()
     digest.update(CACHE_FORMAT.encode())
     digest.update(f"numpy={numpy.__version__} matplotlib={matplotlib.__version__}".encode())
-    inputs = [lab.path, docs / "facts.yml", Path(__file__).with_name("labkit.py")]
+    inputs = [lab.path, docs / "facts.yml", Path(__file__), Path(__file__).with_name("labkit.py")]
     data = docs / LABS_DIR / "data"
     if data.is_dir():
         inputs += sorted(path for path in data.rglob("*") if path.is_file())
@@ -218,12 +218,12 @@ def _cell_error(lab: Lab, text: str, notebook, ename: str, evalue: str) -> Conte
 # --- The build's view: executed notebooks from the cache ----------------------------------------------
 
 def site_links(notebook, lab: Lab) -> None:
-    """Point links written as ``../pretraining.md`` at the built page, as MkDocs does for Markdown pages."""
+    """Point links written as ``../pretraining.md`` or ``scaling.py`` at the built page, as MkDocs does."""
     page_dir = posixpath.join(LABS_DIR, lab.name)              # the lab's page is labs/<name>/
 
     def replace(match: re.Match) -> str:
         target = posixpath.normpath(posixpath.join(LABS_DIR, match["target"]))
-        url = posixpath.dirname(target) if posixpath.basename(target) == "index.md" else target[: -len(".md")]
+        url = posixpath.dirname(target) if posixpath.basename(target) == "index.md" else posixpath.splitext(target)[0]
         return f"]({posixpath.relpath(url or '.', page_dir)}/{match['anchor'] or ''})"
 
     for cell in notebook.cells:
