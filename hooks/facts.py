@@ -1,20 +1,24 @@
-"""Fill fact markers, stat cards, key-terms boxes, the glossary and the Sources page.
+"""Fill fact markers, tables, charts, stat cards, key-terms boxes, the glossary and the Sources page.
 
 A thin adapter: the logic lives in the ``textbook`` package beside this file, which has no
 MkDocs import. Errors from it carry ``file:line`` and become MkDocs' clean PluginError.
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
+from textbook.charts import build_charts
 from textbook.errors import ContentError
 from textbook.facts import load_facts
 from textbook.glossary import load_glossary
 from textbook.render import PageRenderer, Site
 
 _state: dict = {"renderers": {}}
+log = logging.getLogger("mkdocs.hooks.textbook")
 
 
 def _relative(config, path: Path) -> str:
@@ -33,9 +37,22 @@ def on_config(config, **kwargs):
     _state["prefix"] = _relative(config, docs)
 
 
+def _root(config) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
 def on_files(files, config, **kwargs):
     # Titles and fact usage of every page are needed before any page renders (for the Sources page).
     site: Site = _state["site"]
+    root = _root(config)
+    try:
+        site.charts, stats = build_charts(site.facts, root / "charts", root / ".cache" / "charts")
+    except ContentError as error:
+        raise PluginError(str(error)) from None
+    log.info("Charts: %d drawn, %d from the cache", len(stats.drawn), len(stats.cached))
+    for chart in site.charts.values():
+        for theme, suffix in (("light", ".svg"), ("dark", ".dark.svg")):
+            files.append(File.generated(config, f"assets/charts/{chart.name}{suffix}", content=chart.svg[theme]))
     for file in files.documentation_pages():
         if not file.src_uri.endswith(".md"):          # labs are notebooks, handled by hooks/labs.py
             continue
@@ -62,3 +79,11 @@ def on_page_markdown(markdown, *, page, config, files, **kwargs):
 def on_page_content(html, *, page, config, files, **kwargs):
     renderer = _state["renderers"].pop(page.file.src_uri, None)
     return renderer.fill(html) if renderer else html
+
+
+def on_serve(server, config, builder, **kwargs):
+    # Redraw when a chart's definition changes while previewing.
+    charts = _root(config) / "charts"
+    if charts.is_dir():
+        server.watch(str(charts))
+    return server

@@ -60,6 +60,14 @@ def extra_page(name: str, text: str):
     return lambda project: project.write(f"docs/{name}", text)
 
 
+def chart(body: str):
+    """A chart file whose data() runs ``body``; the line the body starts on is line 5."""
+    return lambda project: project.write("charts/broken.py", (
+        'TITLE = "Broken"\nCAPTION = "A chart with a mistake."\n\ndef data(inputs):\n'
+        f'    {body}\n    return {{"alt": "", "columns": [], "rows": [], "plot": {{}}}}\n\n'
+        'def draw(plot, style):\n    return style.figure()\n'))
+
+
 GPT2 = "  gpt2.params:\n    value: 1.5e9\n    unit: parameters\n"
 CASES = {
     "malformed YAML": (in_facts("    unit: parameters\n", "    unit: [parameters\n"), r"docs/facts.yml:\d+: couldn't parse the YAML"),
@@ -94,6 +102,15 @@ CASES = {
     "broken anchor": (on_page("## Section\n", "## Section\n\nSee [above](#sectoin).\n"), r"docs/index.md:11: a link to '#sectoin', but 'index.md' has no heading or id 'sectoin'"),
     "missing image": (on_page("## Section\n", "## Section\n\n![A chart of costs.](charts/missing.svg)\n"), r"docs/index.md:11: the image 'charts/missing.svg' does not exist"),
     "image without alt text": (on_page("## Section\n", "## Section\n\n![](glossary.md)\n"), r"docs/index.md:11: the image 'glossary.md' has no alt text"),
+    "chart naming a missing fact": (chart('inputs.value("gpt3.param")'), r"charts/broken.py:5: unknown fact 'gpt3.param'. Did you mean 'gpt3.params'\?"),
+    "chart whose code raises": (chart("1 / 0"), r"charts/broken.py:5: data\(\) failed: ZeroDivisionError: division by zero"),
+    "chart reading an unknown table column": (chart('inputs.cell("models", "gpt3", "parms")'), r"charts/broken.py:5: table 'models' has no column 'parms'. Did you mean 'params'\?"),
+    "table cell naming a missing fact": (in_facts("params: {fact: gpt3.params}", "params: {fact: gpt3.param}"), r"docs/facts.yml:\d+: row 'gpt3', column 'params' of table 'models' names an unknown fact 'gpt3.param'. Did you mean 'gpt3.params'\?"),
+    "table row with an unknown column": (in_facts("        tokens: {fact: gpt3.tokens}\n", "        tokenz: {fact: gpt3.tokens}\n"), r"docs/facts.yml:\d+: row 'gpt3' of table 'models' has a cell for an unknown column 'tokenz'. Did you mean 'tokens'\?"),
+    "number typed into a table cell": (in_facts("        developer: OpenAI\n", "        developer: 42\n"), r"docs/facts.yml:\d+: row 'gpt2', column 'developer' of table 'models' is 42, which is neither text nor a fact"),
+    "unknown table": (on_page("## Section\n", "## Section\n\n```fact-table model\n```\n"), r"docs/index.md:11: unknown table 'model'. Did you mean 'models'\?"),
+    "table block with an unknown column": (on_page("## Section\n", "## Section\n\n```fact-table models\ncolumns: model, parms\n```\n"), r"docs/index.md:12: table 'models' has no column 'parms'. Did you mean 'params'\?"),
+    "unknown chart": (on_page("## Section\n", "## Section\n\n```chart cost-over-tim\n```\n"), r"docs/index.md:11: unknown chart 'cost-over-tim'"),
 }
 
 
@@ -108,6 +125,8 @@ def test_broken_contribution_is_caught_by_the_check(project, case):
 
 
 @pytest.mark.parametrize("case", ["fact without a source", "unknown fact id", "quiz with no correct answer",
+                                  "chart naming a missing fact", "table cell naming a missing fact",
+                                  "table block with an unknown column",
                                   "unknown glossary term", "tab-indented YAML"])
 def test_broken_contribution_stops_the_build(project, case):
     project.write("docs/index.md", PAGE)

@@ -55,6 +55,7 @@ def test_format_number(value, unit, style, expected):
 def test_the_course_facts_file_loads_and_every_source_is_cited():
     facts = load_facts(ROOT / "docs" / "facts.yml")
     cited = {fact.source for fact in facts.facts.values()}
+    cited |= {cell.source for table in facts.tables.values() for row in table.rows.values() for cell in row.values()}
     assert set(facts.sources) <= cited
     assert facts.facts["gpt3.params"].value == 175e9
 

@@ -2,8 +2,8 @@
 
     python -m textbook.check [--root DIR]
 
-Loads the facts file and the glossary, renders every page's own syntax (facts, directives,
-quizzes) and looks for quantities written into the prose instead of coming from the facts file.
+Loads the facts file and the glossary, computes every chart's data (without drawing it), renders
+every page's own syntax (facts, tables, charts, directives, quizzes) and looks for quantities written into the prose instead of coming from the facts file.
 Messages have the same ``file:line: what is wrong`` form as the build. Exit status 1 on problems.
 """
 from __future__ import annotations
@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .charts import chart_files, compute
 from .errors import ContentError, ContentErrors
 from .facts import load_facts
 from .glossary import load_glossary
@@ -65,6 +66,11 @@ def check(root: Path) -> list[ContentError]:
                                          "Definitions stay free of numbers; put figures in the lessons."))
 
     site = Site(facts, glossary)
+    for path in chart_files(root / "charts"):   # runs each chart's data(), never draws it
+        try:
+            site.charts[path.stem] = compute(path, f"charts/{path.name}", facts)
+        except ContentError as error:
+            problems.extend(_flatten(error))
     pages = sorted(docs.rglob("*.md"))
     texts = {page: page.read_text(encoding="utf-8") for page in pages}
     for page, text in texts.items():
@@ -72,7 +78,7 @@ def check(root: Path) -> list[ContentError]:
         site.add_page(src, "" if src == "index.md" else src[:-3] + "/", text)
 
     generated = {"glossary.md": {f"term-{term}" for term in glossary},
-                 "sources.md": {f"src-{source}" for source in facts.sources}}
+                 "sources.md": {f"src-{source}" for source in facts.sources} | {"illustrative"}}
     labs = find_labs(docs, root)
     lab_texts = {lab.src_uri: lab.path.read_text(encoding="utf-8") for lab in labs}
     problems.extend(check_links(docs, {**{page.relative_to(docs).as_posix(): text for page, text in texts.items()},
@@ -82,7 +88,8 @@ def check(root: Path) -> list[ContentError]:
     problems.extend(check_labs(docs, root, config.read_text(encoding="utf-8") if config.exists() else ""))
 
     problems.extend(check_spelling(root, [*pages, docs / "facts.yml", docs / "glossary.yml",
-                                          *(lab.path for lab in labs), *sorted((docs / "labs" / "data").glob("*.txt"))]))
+                                          *chart_files(root / "charts"), *(lab.path for lab in labs),
+                                          *sorted((docs / "labs" / "data").glob("*.txt"))]))
 
     for page, text in texts.items():
         name = page.relative_to(root).as_posix()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError, ContentErrors, did_you_mean
+from .tables import Table, load_tables
 from .yamlfile import LineDict, as_date, load_yaml
 
 QUALIFIERS = {
@@ -34,6 +35,7 @@ SPECIAL_UNITS = {
 UNITS = COUNT_UNITS | SPECIAL_UNITS
 
 SOURCE_FIELDS = ("title", "authors", "year", "url", "accessed")
+OPTIONAL_SOURCE_FIELDS = ("short",)
 FACT_FIELDS = ("unit", "measures", "as_of", "qualifier")
 OPTIONAL_FACT_FIELDS = ("value", "formula", "source", "low", "high", "approx", "precision", "note")
 FACT_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
@@ -49,6 +51,12 @@ class Source:
     url: str
     accessed: dt.date
     line: int = 0
+    short: str = ""
+
+    @property
+    def label(self) -> str:
+        """A short name for tables and charts: 'AI Index 2024', 'Brown 2020'."""
+        return self.short or f"{self.authors.split(',')[0].split(' (')[0]} {self.year}"
 
 
 @dataclass
@@ -79,6 +87,7 @@ class Facts:
     path: str
     facts: dict[str, Fact]
     sources: dict[str, Source]
+    tables: dict[str, Table] = field(default_factory=dict)
 
     def get(self, fact_id: str, file: str, line: int | None) -> Fact:
         """Look a fact up by id, or raise an error that names the closest valid id."""
@@ -118,8 +127,10 @@ def load_facts(path: str | Path, display_name: str | None = None) -> Facts:
     facts = _load_facts(data["facts"], name, data.line_of("facts"), sources, errors)
     if not errors:
         _resolve_formulas(facts, name, errors)
+    tables = load_tables(data.get("tables"), name, data.line_of("tables"), facts, sources, errors)
     if not errors:
         cited = {fact.source for fact in facts.values()}
+        cited |= {cell.source for table in tables.values() for row in table.rows.values() for cell in row.values()}
         for source in sources.values():
             if source.id not in cited:
                 errors.append(ContentError(
@@ -128,7 +139,7 @@ def load_facts(path: str | Path, display_name: str | None = None) -> Facts:
                 ))
     if errors:
         raise errors[0] if len(errors) == 1 else ContentErrors(errors)
-    return Facts(name, facts, sources)
+    return Facts(name, facts, sources, tables)
 
 
 def _load_sources(section, name: str, line: int, errors: list) -> dict[str, Source]:
@@ -162,13 +173,13 @@ def _load_sources(section, name: str, line: int, errors: list) -> dict[str, Sour
         if not isinstance(entry["year"], int):
             errors.append(ContentError(name, entry.line_of("year"),
                                        f"source '{source_id}' has a year that is not a whole number"))
-        unknown = sorted(set(entry) - set(SOURCE_FIELDS))
+        unknown = sorted(set(entry) - set(SOURCE_FIELDS) - set(OPTIONAL_SOURCE_FIELDS))
         if unknown:
             errors.append(ContentError(name, entry.line_of(unknown[0]),
                                        f"source '{source_id}' has an unknown field '{unknown[0]}'."
-                                       f"{did_you_mean(unknown[0], SOURCE_FIELDS)}"))
+                                       f"{did_you_mean(unknown[0], SOURCE_FIELDS + OPTIONAL_SOURCE_FIELDS)}"))
         sources[source_id] = Source(source_id, str(entry["title"]), str(entry["authors"]),
-                                    entry["year"], url, accessed, at)
+                                    entry["year"], url, accessed, at, str(entry.get("short") or ""))
     return sources
 
 
@@ -232,11 +243,17 @@ def _load_facts(section, name: str, line: int, sources: dict, errors: list) -> d
                 "Use one of: " + ", ".join(QUALIFIERS) + ".",
             ))
         source = entry.get("source")
-        if source is None and not has_formula:
+        if qualifier == "illustrative" and source is None and not has_formula and not entry.get("note"):
+            errors.append(ContentError(
+                name, at, f"illustrative fact '{fact_id}' has neither a source nor a note",
+                "An illustrative figure with no source needs a 'note:' saying how it was chosen.",
+            ))
+        elif source is None and not has_formula and qualifier != "illustrative":
             errors.append(ContentError(
                 name, at, f"fact '{fact_id}' has no source",
                 "Add 'source:' with the id of an entry under 'sources:' (add the source first "
-                "if it is new). Only facts computed with 'formula' may go without.",
+                "if it is new). Only facts computed with 'formula', and illustrative figures "
+                "explained by a 'note:', may go without.",
             ))
         elif source is not None and source not in sources:
             errors.append(ContentError(
@@ -402,6 +419,8 @@ def format_number(value: float, unit: str, style: str = "long", precision: int |
     """Write a value in its unit: 'long' for prose, 'short' for tables and charts, 'value' bare."""
     compact = style == "short"
     if unit == "usd":
+        if 0 < abs(value) < 0.01:
+            return "$" + _exponent(value)
         return "$" + _scaled(value, precision, compact)
     if unit == "usd_per_million_tokens":
         number = "$" + _plain(value, precision)
@@ -454,5 +473,6 @@ def describe(fact: Fact, facts: Facts) -> str:
         parts.append(f"Computed as {fact.formula}.")
     if fact.note:
         parts.append(fact.note)
-    parts.append(f"As of {fact.as_of.isoformat()}. Source: {cited}.")
+    parts.append(f"As of {fact.as_of.isoformat()}. " + (f"Source: {cited}." if cited else "No source: a figure "
+                                                          "chosen for illustration."))
     return " ".join(parts)

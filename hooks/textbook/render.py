@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from .errors import ContentError, ContentErrors, did_you_mean
 from .facts import STYLES, Facts, describe, format_fact
@@ -15,6 +16,7 @@ from .glossary import Term, abbreviations
 from .inline import render_inline
 from .markdown_scan import Directive, replace_inline, segments
 from .quizzes import Quiz, find_quizzes
+from .tables import Cell
 
 FACT_MARKER = re.compile(r":fact\[([^\]\s]*)(?:\s+([^\]]*))?\]")
 TEMPLATES = Path(__file__).resolve().parents[2] / "overrides" / "components"
@@ -43,6 +45,7 @@ class Site:
     pages: dict[str, PageLink] = field(default_factory=dict)       # src path -> link
     fact_pages: dict[str, list[str]] = field(default_factory=dict)  # fact id -> src paths using it
     questions: dict[str, str] = field(default_factory=dict)        # question id -> "file:line"
+    charts: dict = field(default_factory=dict)                     # chart name -> charts.Chart
     env: jinja2.Environment = field(default_factory=template_env)
 
     def add_page(self, src: str, url: str, markdown: str) -> None:
@@ -58,10 +61,28 @@ class Site:
             for _start, _end, quiz in found[:1]:
                 link.quiz, link.questions, link.exam = quiz.id, len(quiz.questions), quiz.exam
         self.pages[src] = link
-        for fact_id, _line in fact_uses(markdown):
+        for fact_id in [fact_id for fact_id, _line in fact_uses(markdown)] + self._block_facts(markdown):
             users = self.fact_pages.setdefault(fact_id, [])
             if src not in users:
                 users.append(src)
+
+    def _block_facts(self, markdown: str) -> list[str]:
+        """Facts shown by a page's tables, charts and stat cards (unknown names are reported later)."""
+        found: list[str] = []
+        for segment in segments(markdown, {"fact-table", "chart", "stat-cards"}):
+            directive = segment.directive
+            if directive is None:
+                continue
+            name = directive.argument.strip()
+            if directive.name == "chart" and name in self.charts:
+                found += self.charts[name].facts
+            elif directive.name == "fact-table" and name in self.facts.tables:
+                for row in self.facts.tables[name].rows.values():
+                    for cell in row.values():
+                        found += cell.facts + [m[1] for m in FACT_MARKER.finditer(cell.text)]
+            elif directive.name == "stat-cards":
+                found += [line.partition(":")[0].strip() for line in directive.body if line.strip()]
+        return found
 
     @functools.cached_property
     def abbreviations(self) -> str:
@@ -71,6 +92,10 @@ class Site:
     @property
     def macros(self):
         return self.env.get_template("facts.html").module
+
+    @property
+    def table_macros(self):
+        return self.env.get_template("tables.html").module
 
 
 def fact_uses(markdown: str) -> list[tuple[str, int]]:
@@ -105,6 +130,8 @@ class PageRenderer:
             "glossary": self._glossary,
             "sources": self._sources,
             "progress": self._progress,
+            "fact-table": self._fact_table,
+            "chart": self._chart,
         }
 
     # -- helpers shared with other directive handlers ---------------------------------------------
@@ -113,7 +140,8 @@ class PageRenderer:
 
     def source_href(self, fact) -> str:
         """Link to the fact's source on the Sources page (a derived fact: its first input's source)."""
-        return self.href(f"sources/#src-{self.site.facts.sources_of(fact)[0].id}")
+        sources = self.site.facts.sources_of(fact)
+        return self.href(f"sources/#src-{sources[0].id}" if sources else "sources/#illustrative")
 
     def fact_html(self, fact_id: str, line: int, style: str = "long") -> str:
         fact = self.site.facts.get(fact_id, self.src, line)
@@ -218,11 +246,11 @@ class PageRenderer:
             line = directive.line + offset
             fact_id, _, label = raw.partition(":")
             fact = self.site.facts.get(fact_id.strip(), self.src, line)
-            source = self.site.facts.sources_of(fact)[0]
+            sources = self.site.facts.sources_of(fact)
             cards.append({
                 "id": fact.id, "value": format_fact(fact, "short"),
                 "label": label.strip() or fact.measures, "qualifier": fact.qualifier,
-                "source": f"{source.authors.split(',')[0].split(' (')[0]} {source.year}",
+                "source": sources[0].label if sources else "no source",
                 "href": self.source_href(fact), "title": describe(fact, self.site.facts),
             })
         if not cards:
@@ -253,21 +281,103 @@ class PageRenderer:
 
     def _sources(self, directive: Directive) -> str:
         facts = self.site.facts
+
+        def row(fact) -> dict:
+            pages = sorted(({"title": self.site.pages[src].title, "href": self.href(self.site.pages[src].href)}
+                            for src in self.site.fact_pages.get(fact.id, []) if src in self.site.pages),
+                           key=lambda page: page["title"])
+            return {"id": fact.id, "value": format_fact(fact, "short"), "measures": fact.measures,
+                    "qualifier": fact.qualifier, "as_of": fact.as_of.isoformat(), "pages": pages,
+                    "note": fact.note if not facts.sources_of(fact) else ""}
+
         entries = []
         for source in sorted(facts.sources.values(), key=lambda s: (s.authors.lower(), s.year)):
-            rows = []
-            for fact in facts.facts.values():
-                if source not in facts.sources_of(fact):
-                    continue
-                pages = sorted(({"title": self.site.pages[src].title, "href": self.href(self.site.pages[src].href)}
-                                for src in self.site.fact_pages.get(fact.id, []) if src in self.site.pages),
-                               key=lambda page: page["title"])
-                rows.append({"id": fact.id, "value": format_fact(fact, "short"), "measures": fact.measures,
-                             "qualifier": fact.qualifier, "as_of": fact.as_of.isoformat(), "pages": pages})
-            entries.append({"id": source.id, "title": source.title, "authors": source.authors,
+            entries.append({"id": f"src-{source.id}", "title": source.title, "authors": source.authors,
                             "year": source.year, "url": source.url, "accessed": source.accessed.isoformat(),
-                            "facts": rows})
+                            "facts": [row(fact) for fact in facts.facts.values()
+                                      if source in facts.sources_of(fact)]})
+        unsourced = [row(fact) for fact in facts.facts.values() if not facts.sources_of(fact)]
+        if unsourced:
+            entries.append({"id": "illustrative", "title": "Illustrative figures", "authors": "",
+                            "year": "", "url": "", "accessed": "", "facts": unsourced,
+                            "intro": "No source measured these. They were chosen to make a picture readable, "
+                                     "and each says how."})
         return str(self.site.macros.sources(entries))
+
+    def _options(self, directive: Directive, allowed: tuple[str, ...]) -> dict[str, tuple[list[str], int]]:
+        """Read 'key: a, b, c' lines from a directive's body."""
+        options = {}
+        for offset, raw in enumerate(directive.body, start=1):
+            if not raw.strip():
+                continue
+            key, sep, value = raw.partition(":")
+            key = key.strip()
+            if not sep or key not in allowed:
+                raise ContentError(self.src, directive.line + offset,
+                                   f"unknown option '{key}' in the {directive.name} block.{did_you_mean(key, allowed)}",
+                                   f"Options: {', '.join(allowed)}, each as 'name: a, b, c'.")
+            options[key] = ([item.strip() for item in value.split(",") if item.strip()], directive.line + offset)
+        return options
+
+    def _fact_table(self, directive: Directive) -> str:
+        tables = self.site.facts.tables
+        table_id = directive.argument.strip()
+        if table_id not in tables:
+            raise ContentError(self.src, directive.line, f"unknown table '{table_id}'.{did_you_mean(table_id, tables)}",
+                               f"Write ```fact-table <id>; tables are defined under 'tables:' in {self.site.facts.path}.")
+        table = tables[table_id]
+        options = self._options(directive, ("columns", "rows"))
+        keys, line = options.get("columns", (list(table.columns), directive.line))
+        columns = [table.column(key, self.src, line) for key in keys]
+        keys, line = options.get("rows", (list(table.rows), directive.line))
+        rows = [(key, table.row(key, self.src, line)) for key in keys]
+        body = [{"id": key, "cells": [self._cell(row.get(column.key, Cell("missing")), column) for column in columns]}
+                for key, row in rows]
+        sortable = len(rows) > 3 and any(column.sort for column in columns)
+        return str(self.site.table_macros.fact_table(
+            table, columns, body, sortable, self.href("sources/")))
+
+    def _cell(self, cell: Cell, column) -> dict:
+        """One table cell as HTML, with the value it sorts by."""
+        facts = self.site.facts
+        if cell.kind == "missing":
+            return {"html": Markup('<span class="fd-missing">{}</span>').format(column.missing),
+                    "sort": "", "kind": "missing"}
+        if cell.kind == "facts":
+            items = []
+            for index, fact_id in enumerate(cell.facts):
+                fact = facts.facts[fact_id]
+                label = cell.labels[index] if cell.labels else ""
+                if not label and column.who:
+                    sources = facts.sources_of(fact)
+                    label = sources[0].label if sources else ""
+                items.append(self.site.table_macros.fact_item(Markup(self.fact_html(fact_id, cell.line, "short")), label))
+            first = facts.facts[cell.facts[0]]
+            return {"html": Markup("").join(items), "sort": repr(first.value), "kind": "facts"}
+        link = ""
+        if cell.source:
+            source = facts.sources[cell.source]
+            link = self.site.table_macros.source_link(self.href(f"sources/#src-{source.id}"), source.label)
+        if cell.kind == "date":
+            return {"html": Markup("{}{}").format(cell.date_text, link),
+                    "sort": cell.date.isoformat(), "kind": "date"}
+        html = FACT_MARKER.sub(lambda m: self._fact(m, cell.line), render_inline(cell.text))
+        plain = re.sub(r"<[^>]+>", "", html)
+        return {"html": Markup(html) + link, "sort": plain.strip().lower(), "kind": "text"}
+
+    def _chart(self, directive: Directive) -> str:
+        name = directive.argument.strip()
+        if name not in self.site.charts:
+            raise ContentError(self.src, directive.line, f"unknown chart '{name}'.{did_you_mean(name, self.site.charts)}",
+                               "Write ```chart <name>, where charts/<name>.py defines the chart.")
+        chart = self.site.charts[name]
+        facts = self.site.facts
+        sources = [{"href": self.href(f"sources/#src-{source_id}"), "label": facts.sources[source_id].label,
+                    "title": facts.sources[source_id].title} for source_id in chart.sources]
+        kinds = sorted({facts.facts[fact_id].qualifier for fact_id in chart.facts} - {"reported"})
+        qualifiers = ", ".join(kinds[:-1]) + " or " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
+        return str(self.site.table_macros.chart(
+            chart, self.href(f"assets/charts/{name}"), sources, qualifiers, self.href("sources/#illustrative")))
 
     def _progress(self, directive: Directive) -> str:
         lessons = [{"title": link.title, "href": self.href(link.href), "path": link.href, "quiz": link.quiz,

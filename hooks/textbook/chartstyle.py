@@ -1,0 +1,115 @@
+"""The look shared by every chart, and drawing one to SVG. The only module that imports matplotlib.
+
+SVGs keep their text as text (searchable, selectable, crisp at any size) and are byte-for-byte
+reproducible: fixed hash salt, no date. Each chart is drawn twice, for Material's light and dark
+schemes, on a transparent background.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import matplotlib
+from matplotlib.figure import Figure
+
+# Okabe–Ito: told apart by people with the common forms of colour blindness.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+DARK_PALETTE = ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#8FD3FF", "#FF8A3D", "#F0E442")
+
+# How sure a figure is, drawn the same way in every chart (the legend says so).
+MARKERS = {
+    "reported": {"marker": "o", "filled": True},
+    "derived": {"marker": "D", "filled": True},
+    "estimated": {"marker": "o", "filled": False},
+    "leaked": {"marker": "X", "filled": True},
+    "disputed": {"marker": "^", "filled": False},
+    "illustrative": {"marker": "s", "filled": False},
+}
+
+
+@dataclass(frozen=True)
+class Style:
+    theme: str
+    text: str
+    muted: str
+    grid: str
+    palette: tuple[str, ...]
+
+    def figure(self, width: float = 7.0, height: float = 4.4) -> Figure:
+        figure = Figure(figsize=(width, height), layout="constrained")
+        return figure
+
+    def axes(self, figure: Figure, title: str = ""):
+        axes = figure.add_subplot()
+        axes.grid(True, which="major", color=self.grid, linewidth=0.8)
+        axes.set_axisbelow(True)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        for side in ("left", "bottom"):
+            axes.spines[side].set_color(self.muted)
+        if title:
+            axes.set_title(title, loc="left", fontsize=12, fontweight="bold", color=self.text)
+        return axes
+
+    def point(self, axes, x, y, qualifier: str, color: str, size: float = 60, **kwargs):
+        """One figure on the chart, its marker saying how sure it is."""
+        marker = MARKERS.get(qualifier, MARKERS["reported"])
+        face = color if marker["filled"] else "none"
+        return axes.scatter([x], [y], s=size, marker=marker["marker"], facecolors=face, edgecolors=color,
+                            linewidths=1.6, zorder=3, **kwargs)
+
+    def qualifier_legend(self, axes, qualifiers, **kwargs):
+        """A legend for the markers used, in a fixed order."""
+        from matplotlib.lines import Line2D
+        handles = []
+        for qualifier in MARKERS:
+            if qualifier not in qualifiers:
+                continue
+            marker = MARKERS[qualifier]
+            handles.append(Line2D([], [], linestyle="none", marker=marker["marker"], markersize=8,
+                                  markerfacecolor=self.muted if marker["filled"] else "none",
+                                  markeredgecolor=self.muted, markeredgewidth=1.6, label=qualifier))
+        return axes.legend(handles=handles, title="How sure", frameon=False, **kwargs)
+
+
+STYLES = {
+    "light": Style("light", text="#1f2329", muted="#5b616e", grid="#dfe2e7", palette=PALETTE),
+    "dark": Style("dark", text="#e3e5ea", muted="#a3a9b6", grid="#3a3f4b", palette=DARK_PALETTE),
+}
+
+
+def rc(style: Style) -> dict:
+    return {
+        "svg.fonttype": "none",             # text stays text
+        "svg.hashsalt": "from-data-to-assistant",
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans", "Helvetica", "Arial", "sans-serif"],
+        "font.size": 11,
+        "axes.labelsize": 11,
+        "axes.titlesize": 12,
+        "legend.fontsize": 10,
+        "legend.title_fontsize": 10,
+        "xtick.labelsize": 10,
+        "ytick.labelsize": 10,
+        "text.color": style.text,
+        "axes.labelcolor": style.text,
+        "axes.edgecolor": style.muted,
+        "xtick.color": style.muted,
+        "ytick.color": style.muted,
+        "legend.labelcolor": style.text,
+        "axes.prop_cycle": matplotlib.cycler(color=list(style.palette)),
+        "figure.facecolor": "none",
+        "axes.facecolor": "none",
+        "savefig.facecolor": "none",
+        "path.simplify": True,
+    }
+
+
+def render(draw, plot: dict, theme: str) -> str:
+    """Call a chart's draw() in the theme's style and return the SVG text."""
+    style = STYLES[theme]
+    with matplotlib.rc_context(rc(style)):
+        figure = draw(plot, style)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()

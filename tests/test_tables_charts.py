@@ -1,0 +1,174 @@
+"""Comparison tables and charts: what readers see matches the facts file, and the chart cache works."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ENV, MKDOCS, ROOT
+from textbook.facts import format_fact, load_facts
+
+FACTS = load_facts(ROOT / "docs" / "facts.yml")
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def pages(site: Path):
+    for path in sorted(site.rglob("index.html")):
+        yield path, BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_table_on_the_site_shows_the_facts_file(built_site):
+    shown = set()
+    for path, soup in pages(built_site):
+        for wrap in soup.select("div.fd-table-wrap[data-fd-table]"):
+            table = FACTS.tables[wrap["data-fd-table"]]
+            shown.add(table.id)
+            assert wrap.caption.get_text(strip=True) == table.caption
+            keys = [th["data-column"] for th in wrap.select("thead th")]
+            for tr in wrap.select("tbody tr"):
+                row = table.rows[tr["data-row"]]
+                for key, td in zip(keys, tr.find_all(["th", "td"], recursive=False)):
+                    cell = row.get(key)
+                    text = td.get_text(" ", strip=True)
+                    where = f"{path.relative_to(built_site)} {table.id}/{tr['data-row']}/{key}"
+                    if cell is None or cell.kind == "missing":
+                        assert text == table.columns[key].missing, where
+                    elif cell.kind == "facts":
+                        spans = td.select("span.fd-fact")
+                        assert [span["data-fact"] for span in spans] == cell.facts, where
+                        for span, fact_id in zip(spans, cell.facts):
+                            fact = FACTS.facts[fact_id]
+                            assert format_fact(fact, "short") in span.get_text(), where
+                            mark = span.select_one("sup.fd-fact__q a")
+                            assert mark.get_text() == fact.qualifier, where
+                            sources = FACTS.sources_of(fact)
+                            anchor = f"#src-{sources[0].id}" if sources else "#illustrative"
+                            assert mark["href"].endswith("sources/" + anchor), where
+                    elif cell.kind == "date":
+                        assert text.startswith(cell.date_text), where
+                        assert td.select_one("sup a")["href"].endswith(f"sources/#src-{cell.source}"), where
+    assert shown == set(FACTS.tables), "every table in the facts file appears on some page"
+
+
+def test_derived_cells_are_computed_and_marked(built_site):
+    soup = BeautifulSoup((built_site / "pretraining" / "index.html").read_text(), "html.parser")
+    row = soup.select("#table-models tr[data-row=olmo2]")[-1]
+    cell = row.select_one("[data-fact='olmo2.tokens_per_param']")
+    olmo = FACTS.facts
+    assert cell.get_text(" ", strip=True).startswith(f"{olmo['olmo2.tokens'].value / olmo['olmo2.params'].value:.0f}")
+    assert cell.select_one("sup a").get_text() == "derived"
+
+
+def test_tables_sort_in_the_browser(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "pretraining/")
+    table = page.locator("#table-models").last
+    header = table.locator("th[data-column=params]")
+    header.get_by_role("button").click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    first = table.locator("tbody tr").first.get_attribute("data-row")
+    assert first == "gpt2"                          # 1.5B, the smallest
+    header.get_by_role("button").click()
+    assert header.get_attribute("aria-sort") == "descending"
+    rows = table.locator("tbody tr")
+    assert rows.first.get_attribute("data-row") == "gpt4"   # the leaked 1.8T
+    assert rows.last.get_attribute("data-row") == "gemini_ultra"   # not disclosed: always last
+    page.close()
+
+
+def test_charts_are_vector_svg_with_text_alt_caption_sources_and_data(built_site):
+    charts = sorted((ROOT / "charts").glob("*.py"))
+    assert len(charts) >= 4
+    found = 0
+    for path, soup in pages(built_site):
+        for figure in soup.select("figure.fd-chart"):
+            found += 1
+            name = figure["id"].removeprefix("chart-")
+            images = figure.select("img.fd-chart__img")
+            assert [img["src"].split("#")[1] for img in images] == ["only-light", "only-dark"]
+            for img in images:
+                assert len(img["alt"]) > 80, "alt text describes the chart"
+                svg_file = (path.parent / img["src"].split("#")[0]).resolve()
+                tree = ET.parse(svg_file)
+                assert tree.getroot().tag == f"{SVG}svg"
+                texts = [t for t in tree.iter(f"{SVG}text")]
+                assert len(texts) >= 5, f"{svg_file.name}: the chart's words are text, not paths"
+                assert not list(tree.iter(f"{SVG}image")), f"{svg_file.name} embeds a raster image"
+            caption = figure.figcaption
+            links = [a["href"] for a in caption.select("a") if "#src-" in a["href"]]
+            assert links, f"{name}: the caption lists its sources"
+            sources = BeautifulSoup((built_site / "sources" / "index.html").read_text(), "html.parser")
+            for href in links:
+                assert sources.select_one(href[href.index("#"):]), href
+            data = figure.select_one("details.fd-chart__data table")
+            assert len(data.select("tbody tr")) >= 3
+    assert found >= len(charts)
+
+
+def test_illustrative_figures_are_labelled_and_explained(built_site):
+    soup = BeautifulSoup((built_site / "fine-tuning" / "index.html").read_text(), "html.parser")
+    figure = soup.select_one("#chart-training-pipeline")
+    assert "illustrative" in figure.figcaption.get_text()
+    assert "(illustrative)" in figure.select_one("details table").get_text()
+    sources = BeautifulSoup((built_site / "sources" / "index.html").read_text(), "html.parser")
+    section = sources.select_one("#illustrative")
+    assert "pipeline.demonstration_cost" in str(section) and "Chosen for the picture" in section.get_text()
+
+
+@pytest.fixture(scope="module")
+def course_copy(tmp_path_factory) -> Path:
+    """The whole course copied to a temporary folder (in its own git repository), cold cache."""
+    root = tmp_path_factory.mktemp("course")
+    for name in ("docs", "charts", "overrides", "hooks"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    for command in (["init", "-q"], ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "copy"]):
+        subprocess.run(["git", *command], cwd=root, check=True, capture_output=True)
+    return root
+
+
+def build(root: Path, site: str) -> str:
+    """Build with the info log, which says how many charts were drawn and how many came from the cache."""
+    result = subprocess.run([*MKDOCS, "build", "--strict", "-d", site], cwd=root, capture_output=True, text=True,
+                            env=ENV)
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def test_a_warm_rebuild_draws_no_chart_and_never_imports_matplotlib(course_copy):
+    assert "Charts: 4 drawn, 0 from the cache" in build(course_copy, "cold")
+    script = ("import logging, sys\nfrom mkdocs.commands.build import build\nfrom mkdocs.config import load_config\n"
+              "logging.basicConfig(level=logging.INFO)\n"
+              "build(load_config('mkdocs.yml', site_dir='warm', strict=True))\n"
+              "print('matplotlib imported:', 'matplotlib' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=course_copy, capture_output=True, text=True, env=ENV)
+    assert result.returncode == 0, result.stderr
+    assert "Charts: 0 drawn, 4 from the cache" in result.stderr
+    assert "matplotlib imported: False" in result.stdout
+
+
+def test_changing_one_fact_changes_the_prose_the_table_and_the_chart(course_copy):
+    before = course_copy / "cold"
+    if not before.exists():
+        build(course_copy, "cold")
+    facts = course_copy / "docs" / "facts.yml"
+    facts.write_text(facts.read_text().replace("  gpt3.params:\n    value: 175e9", "  gpt3.params:\n    value: 176e9"))
+    log = build(course_copy, "changed")
+    assert "Charts: 1 drawn, 3 from the cache" in log          # only the chart that plots GPT-3's size
+    after = course_copy / "changed"
+
+    def soup(site, page):
+        return BeautifulSoup((site / page / "index.html").read_text(), "html.parser")
+
+    old, new = soup(before, "pretraining"), soup(after, "pretraining")
+    assert "176 billion" in new.select_one("article").get_text() and "176 billion" not in old.select_one("article").get_text()
+    cell = lambda s: s.select("#table-models tr[data-row=gpt3] [data-fact='gpt3.params']")[-1].get_text()
+    assert cell(old).startswith("175B") and cell(new).startswith("176B")
+    for chart, changed in (("params-vs-tokens", True), ("compute-over-time", False), ("cost-over-time", False)):
+        same = (before / "assets" / "charts" / f"{chart}.svg").read_bytes() == (after / "assets" / "charts" / f"{chart}.svg").read_bytes()
+        assert same is not changed, chart
