@@ -112,12 +112,11 @@ def cell_start_lines(text: str, notebook) -> list[int]:
 
 def cache_key(lab: Lab, docs: Path) -> str:
     """A hash of everything that can change what the lab prints or draws."""
-    import matplotlib
-    import numpy
+    from importlib.metadata import version       # not an import of numpy or matplotlib: warm builds stay light
 
     digest = hashlib.sha256()
     digest.update(CACHE_FORMAT.encode())
-    digest.update(f"numpy={numpy.__version__} matplotlib={matplotlib.__version__}".encode())
+    digest.update(f"numpy={version('numpy')} matplotlib={version('matplotlib')}".encode())
     inputs = [lab.path, docs / "facts.yml", Path(__file__), Path(__file__).with_name("labkit.py")]
     data = docs / LABS_DIR / "data"
     if data.is_dir():
