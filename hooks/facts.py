@@ -54,11 +54,15 @@ def on_files(files, config, **kwargs):
         for theme, suffix in (("light", ".svg"), ("dark", ".dark.svg")):
             files.append(File.generated(config, f"assets/charts/{chart.name}{suffix}", content=chart.svg[theme]))
     for file in files.documentation_pages():
+        if not file.src_uri.endswith(".md"):          # labs are notebooks, handled by hooks/labs.py
+            continue
         site.add_page(file.src_uri, file.url, file.content_string)
     return files
 
 
 def on_page_markdown(markdown, *, page, config, files, **kwargs):
+    if not page.file.src_uri.endswith(".md"):
+        return markdown
     site: Site = _state["site"]
     # MkDocs hands over the Markdown without its front matter; count lines from the file's top.
     first_line = page.file.content_string.count("\n") - markdown.count("\n") + 1

@@ -53,6 +53,28 @@ def summary(times: list[float]) -> str:
     return f"median {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f})"
 
 
+def lab_seconds() -> dict[str, float]:
+    """Each lab run on its own in a fresh kernel, as a build with an empty cache runs it."""
+    sys.path.insert(0, str(ROOT / "hooks"))
+    from textbook.labs import execute, find_labs, read_lab
+
+    times = {}
+    for lab in find_labs(ROOT / "docs", ROOT):
+        start = time.perf_counter()
+        execute(lab, read_lab(lab), ROOT / "docs" / "labs")
+        times[lab.name] = time.perf_counter() - start
+    return times
+
+
+def labs_run_by_a_build(site: str) -> tuple[float, int]:
+    """Build with the lab cache as it is; return the time and how many labs the build ran (from its log)."""
+    import os
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", site], cwd=ROOT,
+                            check=True, capture_output=True, text=True, env=ENV)
+    return time.perf_counter() - start, result.stderr.count("Ran lab ")
+
+
 def pdf_export() -> tuple[float, int, int]:
     """Seconds for the documented PDF command (site build included), its page count and size."""
     from pypdf import PdfReader
@@ -76,6 +98,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    for name, seconds in lab_seconds().items():
+        print(f"lab {name}: {seconds:.1f} s to run (fresh kernel included)")
+    with tempfile.TemporaryDirectory() as site:
+        labs_run_by_a_build(site)                     # make sure the lab cache is filled
+        seconds, ran = labs_run_by_a_build(site)
+    print(f"warm build (no lab changed): {seconds:.2f} s, labs executed: {ran}")
+
     config = ROOT / "mkdocs.yml"
     plain = ROOT / ".cache" / "benchmark" / "plain.yml"
     plain.parent.mkdir(parents=True, exist_ok=True)

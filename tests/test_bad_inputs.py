@@ -151,3 +151,50 @@ def test_injected_html_is_shown_as_text_and_never_runs(project):
     html = (project.path / "site" / "index.html").read_text()
     assert "<script>alert" not in html and "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html or "&lt;script&gt;alert('x')&lt;/script&gt;" in html
+
+
+# --- Labs ---------------------------------------------------------------------------------------
+
+BROKEN_LAB = """\
+# %% [markdown]
+# # Lab 9: A broken lab
+
+# %%
+values = [1, 2, 3]
+
+# %%
+total = sum(values)
+mean = total / (len(values) - 3)
+print(mean)
+"""
+
+
+def with_labs(project) -> None:
+    """Give the small course the real lab hook and mkdocs-jupyter, as mkdocs.yml does."""
+    from conftest import ROOT
+
+    config = project.path / "mkdocs.yml"
+    text = config.read_text().replace("hooks:\n", f"hooks:\n  - {ROOT / 'hooks' / 'labs.py'}\n")
+    config.write_text(text + 'plugins:\n  - mkdocs-jupyter:\n      include: ["labs/*.py", "*.ipynb"]\n'
+                             "      include_source: true\n")
+
+
+def test_a_lab_that_raises_stops_the_build_with_its_cell_line_and_exception(project):
+    project.write("docs/index.md", "# Home\n")
+    project.write("docs/labs/broken.py", BROKEN_LAB)
+    with_labs(project)
+    result = project.build()
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert ("docs/labs/broken.py:9: lab 'broken' failed in cell 3: ZeroDivisionError: division by zero"
+            in output), output
+    assert "Traceback" not in output and 'File "' not in output, output
+
+
+def test_a_lab_with_a_syntax_error_is_caught_by_the_check_without_running_it(project):
+    project.write("docs/index.md", PAGE)
+    project.write("docs/labs/broken.py", BROKEN_LAB.replace("values = [1, 2, 3]", "values = [1, 2, 3"))
+    messages = "\n".join(str(problem) for problem in check(project.path))
+    assert re.search(r"docs/labs/broken.py:5: Python syntax error in cell 2", messages), messages
+    assert "docs/labs/broken.py: this lab is not in the nav of mkdocs.yml" in messages, messages
+    assert "Traceback" not in messages

@@ -18,6 +18,7 @@ from .charts import chart_files, compute
 from .errors import ContentError, ContentErrors
 from .facts import load_facts
 from .glossary import load_glossary
+from .labs import check_labs, find_labs
 from .links import check_links
 from .quantities import bare_quantities
 from .render import PageRenderer, Site
@@ -78,11 +79,17 @@ def check(root: Path) -> list[ContentError]:
 
     generated = {"glossary.md": {f"term-{term}" for term in glossary},
                  "sources.md": {f"src-{source}" for source in facts.sources} | {"illustrative"}}
-    problems.extend(check_links(docs, {page.relative_to(docs).as_posix(): text for page, text in texts.items()},
-                                generated, root))
+    labs = find_labs(docs, root)
+    lab_texts = {lab.src_uri: lab.path.read_text(encoding="utf-8") for lab in labs}
+    problems.extend(check_links(docs, {**{page.relative_to(docs).as_posix(): text for page, text in texts.items()},
+                                       **lab_texts}, generated, root))
+    # Labs are checked without running them: each must parse and be in the nav.
+    config = root / "mkdocs.yml"
+    problems.extend(check_labs(docs, root, config.read_text(encoding="utf-8") if config.exists() else ""))
 
     problems.extend(check_spelling(root, [*pages, docs / "facts.yml", docs / "glossary.yml",
-                                          *chart_files(root / "charts")]))
+                                          *chart_files(root / "charts"), *(lab.path for lab in labs),
+                                          *sorted((docs / "labs" / "data").glob("*.txt"))]))
 
     for page, text in texts.items():
         name = page.relative_to(root).as_posix()

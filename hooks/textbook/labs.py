@@ -1,0 +1,269 @@
+"""Labs: runnable notebooks kept as Jupytext percent files in docs/labs/, executed at build time.
+
+A lab is ``docs/labs/<name>.py``. The build runs it in a fresh Python kernel (working directory
+``docs/labs/``) and stores the executed notebook in a cache folder, keyed on everything that can
+change its output: the lab's own source, the files it reads (``docs/labs/data/``, ``docs/facts.yml``),
+the helper module ``textbook.labkit``, this module and the versions of numpy and matplotlib. A build with no such
+change runs nothing.
+
+No MkDocs import here: ``hooks/labs.py`` adapts this to the build.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import posixpath
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ContentError
+
+log = logging.getLogger("textbook.labs")
+
+LABS_DIR = "labs"                      # under docs/
+CACHE_FORMAT = "labs-cache-1"          # change to invalidate every cached lab
+CELL_TIMEOUT = 120                     # seconds one cell may run before the build gives up
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
+MD_LINK = re.compile(r"\]\((?P<target>[^)\s#:]+\.(?:md|py))(?P<anchor>#[^)\s]*)?\)")
+
+
+@dataclass
+class Lab:
+    """One lab source file."""
+
+    path: Path           # absolute path of docs/labs/<name>.py
+    display: str         # the path as a contributor sees it, e.g. docs/labs/next-token.py
+    src_uri: str         # path under docs/, e.g. labs/next-token.py
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def find_labs(docs: Path, root: Path) -> list[Lab]:
+    """Every lab under docs/labs/, in name order."""
+    folder = docs / LABS_DIR
+    return [Lab(path, path.relative_to(root).as_posix(), path.relative_to(docs).as_posix())
+            for path in sorted(folder.glob("*.py"))] if folder.is_dir() else []
+
+
+def is_lab(src_uri: str) -> bool:
+    return posixpath.dirname(src_uri) == LABS_DIR and src_uri.endswith(".py")
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+def read_lab(lab: Lab):
+    """The lab as a notebook (cells, no outputs), or a ContentError that names the file and line."""
+    import jupytext
+
+    text = lab.path.read_text(encoding="utf-8")
+    if not re.search(r"^# %%", text, re.M):
+        raise ContentError(lab.display, 1, "this lab has no '# %%' cell markers",
+                           "Labs are Jupytext percent files: start each cell with '# %%' (code) or "
+                           "'# %% [markdown]' (text). See CONTRIBUTING.md, 'Add or change a lab'.")
+    try:
+        notebook = jupytext.reads(text, fmt="py:percent")
+    except Exception as error:          # jupytext raises many kinds; all mean "cannot read this file"
+        raise ContentError(lab.display, None, f"couldn't read the lab: {error}",
+                           "Check the '# %%' cell markers.") from None
+    for number, cell in enumerate(notebook.cells, 1):
+        cell.id = f"{lab.name}-{number}"              # stable ids: the page and the download stay byte-identical
+        if cell.cell_type == "code":
+            try:
+                compile(cell.source, f"{lab.display} cell {number}", "exec")
+            except SyntaxError as error:
+                line = cell_start_lines(text, notebook)[number - 1] + (error.lineno or 1) - 1
+                raise ContentError(lab.display, line, f"Python syntax error in cell {number}: {error.msg}",
+                                   "Fix the code in that cell; run the lab file with Python to try it.") from None
+    if not notebook.cells or notebook.cells[0].cell_type != "markdown" or \
+            not notebook.cells[0].source.lstrip().startswith("# "):
+        raise ContentError(lab.display, 1, "a lab starts with a text cell whose first line is its '# Title'",
+                           "Begin the file with '# %% [markdown]' and then '# # Lab N: Title'.")
+    return notebook
+
+
+def title_of(notebook) -> str:
+    return notebook.cells[0].source.lstrip().splitlines()[0].lstrip("# ").strip()
+
+
+def cell_start_lines(text: str, notebook) -> list[int]:
+    """The line in the source file where each cell's first line of content sits."""
+    lines = text.splitlines()
+    headers = [number for number, line in enumerate(lines, 1) if line.startswith("# %%")]
+    starts = []
+    for index, cell in enumerate(notebook.cells):
+        header = headers[index] if index < len(headers) else (headers[-1] if headers else 1)
+        first = cell.source.splitlines()[0] if cell.source.strip() else ""
+        start = header + 1
+        for number in range(header + 1, min(len(lines), header + 50) + 1):
+            if first and first.strip() in lines[number - 1]:
+                start = number
+                break
+        starts.append(start)
+    return starts
+
+
+# --- The cache key --------------------------------------------------------------------------------
+
+def cache_key(lab: Lab, docs: Path) -> str:
+    """A hash of everything that can change what the lab prints or draws."""
+    from importlib.metadata import version       # not an import of numpy or matplotlib: warm builds stay light
+
+    digest = hashlib.sha256()
+    digest.update(CACHE_FORMAT.encode())
+    digest.update(f"numpy={version('numpy')} matplotlib={version('matplotlib')}".encode())
+    inputs = [lab.path, docs / "facts.yml", Path(__file__), Path(__file__).with_name("labkit.py")]
+    data = docs / LABS_DIR / "data"
+    if data.is_dir():
+        inputs += sorted(path for path in data.rglob("*") if path.is_file())
+    for path in inputs:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"(missing)")
+    return digest.hexdigest()[:20]
+
+
+# --- Running ------------------------------------------------------------------------------------
+
+def execute(lab: Lab, notebook, cwd: Path, extra_code: list[str] | None = None):
+    """Run the notebook in a fresh kernel and return it with its outputs.
+
+    ``extra_code`` cells are appended first (tests use them to read the lab's variables).
+    A failing cell becomes a ContentError naming the lab, the cell, its line and the exception.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    notebook = nbformat.from_dict(notebook)
+    for code in extra_code or []:
+        notebook.cells.append(nbformat.v4.new_code_cell(code, id=f"extra-{len(notebook.cells) + 1}"))
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    # One BLAS thread: the labs multiply small matrices, where threads only add overhead (and noise).
+    env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
+                            record_timing=False, extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                            resources={"metadata": {"path": str(cwd)}})
+    text = lab.path.read_text(encoding="utf-8")
+    try:
+        client.execute(env=env)
+    except CellExecutionError as error:
+        raise _cell_error(lab, text, notebook, error.ename, error.evalue) from None
+    except CellTimeoutError:
+        number, _cell = _failed_cell(notebook)
+        line = cell_start_lines(text, notebook)[number - 1] if number else None
+        raise ContentError(lab.display, line, f"lab '{lab.name}' took longer than {CELL_TIMEOUT} s in cell {number}",
+                           "Labs must stay small: fewer steps, less data.") from None
+    except DeadKernelError as error:
+        raise ContentError(lab.display, None, f"lab '{lab.name}': the Python kernel died ({error})",
+                           "The lab may use too much memory.") from None
+    except Exception as error:          # the kernel could not start, for example
+        raise ContentError(lab.display, None, f"lab '{lab.name}' could not run: {type(error).__name__}: {error}",
+                           "Install the course's dependencies: .venv/bin/pip install -e .") from None
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = _merge_streams(cell.outputs)
+    return notebook
+
+
+def _merge_streams(outputs):
+    """Join consecutive printed outputs: how the kernel happened to split them varies from run to run."""
+    merged = []
+    for output in outputs:
+        if merged and output.output_type == "stream" and merged[-1].output_type == "stream" \
+                and merged[-1].name == output.name:
+            merged[-1].text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
+def _failed_cell(notebook):
+    """(number, cell) of the cell that stopped the run: the first with an error or without a count."""
+    for number, cell in enumerate(notebook.cells, 1):
+        if cell.cell_type != "code":
+            continue
+        if any(output.get("output_type") == "error" for output in cell.get("outputs", [])):
+            return number, cell
+    for number, cell in enumerate(notebook.cells, 1):
+        if cell.cell_type == "code" and cell.get("execution_count") is None and cell.source.strip():
+            return number, cell
+    return 0, None
+
+
+def _cell_error(lab: Lab, text: str, notebook, ename: str, evalue: str) -> ContentError:
+    number, cell = _failed_cell(notebook)
+    starts = cell_start_lines(text, notebook)
+    line = None
+    if number and number <= len(starts):
+        line = starts[number - 1]
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                trace = ANSI.sub("", "\n".join(output.get("traceback", [])))
+                if found := CELL_LINE.search(trace):
+                    line += int(found[1]) - 1
+    where = f"cell {number}" if number <= len(starts) else "a check added after the lab"
+    return ContentError(
+        lab.display, line, f"lab '{lab.name}' failed in {where}: {ename}: {evalue}",
+        f"Run it to see the whole traceback: cd {posixpath.dirname(lab.display)} && python {lab.path.name}")
+
+
+# --- The build's view: executed notebooks from the cache ----------------------------------------------
+
+def site_links(notebook, lab: Lab) -> None:
+    """Point links written as ``../pretraining.md`` or ``scaling.py`` at the built page, as MkDocs does."""
+    page_dir = posixpath.join(LABS_DIR, lab.name)              # the lab's page is labs/<name>/
+
+    def replace(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(LABS_DIR, match["target"]))
+        url = posixpath.dirname(target) if posixpath.basename(target) == "index.md" else posixpath.splitext(target)[0]
+        return f"]({posixpath.relpath(url or '.', page_dir)}/{match['anchor'] or ''})"
+
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = MD_LINK.sub(replace, cell.source)
+
+
+def executed_notebook(lab: Lab, docs: Path, cache_dir: Path) -> tuple[Path, bool]:
+    """The path of the lab's executed notebook, running the lab only if the cache has no copy.
+
+    Returns (path, ran). The file is ``<cache_dir>/<key>/<name>.ipynb``: its name is the one
+    readers download.
+    """
+    import nbformat
+
+    key = cache_key(lab, docs)
+    target = cache_dir / key / f"{lab.name}.ipynb"
+    if target.exists():
+        return target, False
+    notebook = read_lab(lab)
+    log.info("Running lab %s", lab.display)
+    executed = execute(lab, notebook, docs / LABS_DIR)
+    site_links(executed, lab)
+    for stale in cache_dir.glob(f"*/{lab.name}.ipynb"):
+        shutil.rmtree(stale.parent, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    partial.write_text(nbformat.writes(executed), encoding="utf-8")
+    partial.replace(target)
+    return target, True
+
+
+def check_labs(docs: Path, root: Path, nav_text: str) -> list[ContentError]:
+    """Fast check, no execution: each lab parses and is listed in the nav of mkdocs.yml."""
+    problems: list[ContentError] = []
+    for lab in find_labs(docs, root):
+        try:
+            read_lab(lab)
+        except ContentError as error:
+            problems.append(error)
+        if not re.search(rf"^\s*-\s*(?:[^:\n]+:\s*)?{re.escape(lab.src_uri)}\s*$", nav_text, re.M):
+            problems.append(ContentError(lab.display, None, "this lab is not in the nav of mkdocs.yml",
+                                         f"Add '- {lab.src_uri}' under 'Labs:' in mkdocs.yml."))
+    return problems

@@ -1,0 +1,173 @@
+"""The labs: each one runs and teaches what it says, and the built pages carry their outputs.
+
+Teaching outcomes are read from the lab's own variables: the lab runs in a fresh kernel exactly as
+the build runs it, then one added cell prints the values the assertions need. Thresholds are stated
+beside each assertion.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import nbformat
+import pytest
+
+from conftest import ROOT
+from textbook.labs import cache_key, execute, executed_notebook, find_labs, read_lab
+
+DOCS = ROOT / "docs"
+LABS = {lab.name: lab for lab in find_labs(DOCS, ROOT)}
+NAMES = ["next-token", "scaling", "fine-tuning", "rlhf", "bias"]
+
+
+def outcome(name: str, expression: str, docs=DOCS, root=ROOT) -> dict:
+    """Run a lab, then evaluate `expression` (a dict literal) in its kernel and return it."""
+    lab = LABS[name] if docs == DOCS else {lab.name: lab for lab in find_labs(docs, root)}[name]
+    probe = f"import json\nprint('OUTCOME' + json.dumps({expression}, default=float))"
+    notebook = execute(lab, read_lab(lab), docs / "labs", extra_code=[probe])
+    printed = "".join(output.text for output in notebook.cells[-1].outputs if output.output_type == "stream")
+    return json.loads(printed.split("OUTCOME", 1)[1])
+
+
+def test_every_lab_is_listed():
+    assert sorted(LABS) == sorted(NAMES)
+
+
+def test_next_token_loss_falls_and_samples_improve():
+    got = outcome("next-token", """{"uniform": uniform_loss, "bigram": bigram_held, "first": held_loss[0],
+        "best": held_loss.min(), "train": final_train, "samples": {str(k): v for k, v in samples.items()},
+        "words": sorted(set(text.split()))}""")
+    assert got["first"] > 3.0                          # an untrained model is about as bad as guessing
+    assert got["bigram"] < got["uniform"] - 1.0        # counting pairs beats guessing by over 1 nat
+    assert got["best"] < 1.6                           # the neural model's held-out loss falls below 1.6 nats
+    assert got["best"] < got["bigram"] - 0.4           # ... clearly below the counting model
+    assert got["train"] < 1.0                          # and it fits its training text closely
+
+    def real_words(sample: str) -> float:
+        words = re.findall(r"[a-z]+", sample)
+        return sum(word in got["words"] for word in words) / max(1, len(words))
+
+    assert real_words(got["samples"]["1500"]) >= 0.5 > real_words(got["samples"]["1"])
+
+
+def test_scaling_numbers_match_the_facts_file():
+    from textbook.facts import load_facts
+
+    facts = load_facts(DOCS / "facts.yml").facts
+    got = outcome("scaling", """{"ratio": TOKENS_PER_PARAM, "rows": rows, "n": compute_optimal(1e24)[0],
+        "d": compute_optimal(1e24)[1], "models": MODELS}""")
+    assert got["ratio"] == facts["chinchilla.tokens_per_param"].value
+    for (name, params_id, tokens_id), (row_name, n, d, flop, ratio, _best) in zip(got["models"], got["rows"]):
+        assert row_name == name
+        assert n == facts[params_id].value and d == facts[tokens_id].value
+        assert flop == pytest.approx(6 * n * d) and ratio == pytest.approx(d / n)
+    assert 6 * got["n"] * got["d"] == pytest.approx(1e24)
+    assert got["d"] / got["n"] == pytest.approx(got["ratio"])
+
+
+def test_a_corrected_fact_changes_the_scaling_lab_and_its_cache_key(tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(DOCS / "labs", course / "docs" / "labs")
+    facts = (DOCS / "facts.yml").read_text()
+    (course / "docs" / "facts.yml").write_text(facts)
+    lab = {lab.name: lab for lab in find_labs(course / "docs", course)}["scaling"]
+    key = cache_key(lab, course / "docs")
+    changed = facts.replace("  chinchilla.tokens_per_param:\n    value: 20\n", "  chinchilla.tokens_per_param:\n    value: 25\n")
+    assert changed != facts
+    (course / "docs" / "facts.yml").write_text(changed)
+    assert cache_key(lab, course / "docs") != key
+    got = outcome("scaling", '{"ratio": TOKENS_PER_PARAM}', course / "docs", course)
+    assert got["ratio"] == 25
+
+
+def test_a_cached_lab_is_not_run_again(tmp_path):
+    cache = tmp_path / "cache"
+    lab = LABS["scaling"]
+    path, ran = executed_notebook(lab, DOCS, cache)
+    assert ran and path.name == "scaling.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    assert any(cell.get("outputs") for cell in notebook.cells)
+    assert executed_notebook(lab, DOCS, cache) == (path, False)
+
+
+def test_fine_tuning_forgets_and_lora_trains_fewer_parameters():
+    got = outcome("fine-tuning", """{"story0": before_story, "log0": before_log, "story_full": full_story,
+        "log_full": full_log, "story_lora": lora_story, "log_lora": lora_log, "share": share_trained,
+        "story_mixed": mixed_story}""")
+    assert got["log_full"] < got["log0"] - 1.5                 # it learns the new style: log loss down by > 1.5
+    assert got["story_full"] > got["story0"] + 0.5             # and forgets: stories loss up by > 0.5
+    assert got["share"] < 0.10                                 # LoRA trains under 10% of the parameters
+    assert got["log_lora"] < got["log0"] - 1.0                 # ... still learns the style
+    assert got["story_lora"] - got["story0"] < got["story_full"] - got["story0"]   # ... and forgets less
+    assert got["story_mixed"] < got["story_full"] - 0.3        # replay forgets clearly less
+
+
+def test_rlhf_reward_hacking_and_the_kl_penalty():
+    got = outcome("rlhf", """{"acc": rm_accuracy, "truth_acc": truth_accuracy, "start": start,
+        "end": {str(b): h[-1] for b, h in runs.items()}}""")
+    assert got["acc"] > 0.5 + 0.10                   # the reward model beats chance by over 10 points
+    start, free, kl = got["start"], got["end"]["0.0"], got["end"]["1.0"]
+    assert free["reward"] > start["reward"] + 1.0     # without KL the reward rises ...
+    assert free["true quality"] < start["true quality"] - 1.0    # ... while true quality drops
+    assert free["agrees"] > 0.9 and free["length"] > start["length"] + 200      # sycophancy and padding
+    drop_free = start["true quality"] - free["true quality"]
+    drop_kl = start["true quality"] - kl["true quality"]
+    assert drop_kl < 0.25 * drop_free                 # with KL (beta = 1) it drops far less
+    assert kl["reward"] > start["reward"]             # while the reward still improves
+
+
+def test_bias_measure_is_real_and_each_fix_changes_it():
+    got = outcome("bias", """{"before": bias_before, "corr": float(np.corrcoef(scores, share)[0, 1]),
+        "projected": bias_projected, "cda": bias_cda, "pronoun_before": pronoun_before,
+        "pronoun_after": pronoun_after, "names_before": names_before, "names_after": names_after}""")
+    assert got["before"] > 0.1                        # the association is there ...
+    assert got["corr"] > 0.8                          # ... and follows the skew in the data
+    assert got["projected"] < 1e-9                    # fix 1 zeroes the measure
+    assert got["pronoun_before"]["nurse"] < 0.3       # ... but the data still says "she" for nurse
+    assert got["cda"] < 0.5 * got["before"]           # fix 2 shrinks it
+    assert all(share == 0.5 for share in got["pronoun_after"].values())
+    assert got["names_after"] == got["names_before"] and got["names_before"]["engineer"] > 0.6
+
+
+# --- The built pages ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", NAMES)
+def test_lab_page_has_outputs_and_a_working_download(built_site, name):
+    html = (built_site / "labs" / name / "index.html").read_text()
+    assert html.count('class="jp-RenderedSVG') >= 1 or "<svg" in html.split("jp-OutputArea", 1)[1], "no plot"
+    assert "jp-RenderedText" in html, "no printed output"
+    assert "Traceback" not in html
+    assert "<dc:date>" not in html, "a plot carries a date: rebuilds would differ"
+    link = re.search(r'<a href="([^"]+\.ipynb)" download>', html)
+    assert link and link[1] == f"{name}.ipynb"
+    notebook = nbformat.read(built_site / "labs" / name / link[1], as_version=4)
+    nbformat.validate(notebook)
+    assert notebook.cells[0].source.startswith("# Lab ")
+    outputs = [output for cell in notebook.cells for output in cell.get("outputs", [])]
+    assert len(outputs) >= 3
+    assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"], "a warning or error"
+    assert "Now try" in html and 'href="../../' in html      # the questions and a link back to the lesson
+    article = html.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+    for href in re.findall(r'href="([^"#:]+)(?:#[^"]*)?"', article):
+        target = (built_site / "labs" / name / href).resolve()
+        assert (target / "index.html").is_file() or target.is_file(), f"broken link {href}"
+
+
+def test_labs_are_in_the_nav_and_linked_from_their_chapters(built_site):
+    home = (built_site / "index.html").read_text()
+    nav = re.sub(r"\s+", " ", home.split('class="md-nav md-nav--primary"', 1)[1])
+    assert 0 < nav.index("> Lessons <") < nav.index("> Labs <")
+    for name in NAMES:
+        assert f'href="labs/{name}/"' in nav
+    for chapter, labs in {"pretraining": ["next-token", "scaling"], "fine-tuning": ["fine-tuning"],
+                          "rlhf": ["rlhf"], "bias": ["bias"]}.items():
+        html = (built_site / chapter / "index.html").read_text()
+        box = html.split('id="key-takeaways"')[0].rsplit('class="admonition tip"', 1)[1]
+        for lab in labs:
+            assert f'href="../labs/{lab}/"' in box, f"{chapter} does not link to {lab} before its takeaways"
+
+
+def test_scaling_lab_says_how_sure_each_figure_is(built_site):
+    html = (built_site / "labs" / "scaling" / "index.html").read_text()
+    assert "(estimated)" in html and "(leaked)" in html and "(reported)" in html
