@@ -150,7 +150,7 @@ DROP = ", ".join([
     ".md-content__button", "aside.md-source-file", ".fd-progress", ".fd-nav-mark", ".fd-q__actions",
     ".fd-pdf-link", ".fd-q__status", ".fd-quiz__score", ".fd-exam__result", "details.fd-q__answer", ".fd-opt__feedback",
     ".fd-q__explanation", "img[src*='#only-dark']", ".zeroclipboard-container",
-    "clipboard-copy", ".fd-screen-only", ".jp-InputPrompt", ".jp-OutputPrompt", ".jp-Collapser",
+    "clipboard-copy", ".fd-screen-only", ".fd-lab-download", ".jp-InputPrompt", ".jp-OutputPrompt", ".jp-Collapser",
 ])
 
 
@@ -577,6 +577,8 @@ def contents(book: Book) -> str:
 
     for chapter in book.chapters:
         if chapter.section != section:
+            if section and not chapter.section:           # back out of a part: leave a gap
+                lines.append('<li class="fd-toc__part fd-toc__part--none"></li>')
             section = chapter.section
             if section:
                 lines.append(f'<li class="fd-toc__part">{html.escape(section)}</li>')
