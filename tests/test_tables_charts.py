@@ -25,6 +25,8 @@ def pages(site: Path):
 def test_every_table_on_the_site_shows_the_facts_file(built_site):
     shown = set()
     for path, soup in pages(built_site):
+        ids = [tag["id"] for tag in soup.select("[id]")]
+        assert len(ids) == len(set(ids)), f"{path}: an id is used twice"
         for wrap in soup.select("div.fd-table-wrap[data-fd-table]"):
             table = FACTS.tables[wrap["data-fd-table"]]
             shown.add(table.id)
@@ -57,7 +59,7 @@ def test_every_table_on_the_site_shows_the_facts_file(built_site):
 
 def test_derived_cells_are_computed_and_marked(built_site):
     soup = BeautifulSoup((built_site / "pretraining" / "index.html").read_text(), "html.parser")
-    row = soup.select("#table-models tr[data-row=olmo2]")[-1]
+    row = soup.select("[data-fd-table=models] tr[data-row=olmo2]")[-1]
     cell = row.select_one("[data-fact='olmo2.tokens_per_param']")
     olmo = FACTS.facts
     assert cell.get_text(" ", strip=True).startswith(f"{olmo['olmo2.tokens'].value / olmo['olmo2.params'].value:.0f}")
@@ -67,7 +69,7 @@ def test_derived_cells_are_computed_and_marked(built_site):
 def test_tables_sort_in_the_browser(browser, site_url):
     page = browser.new_page()
     page.goto(site_url + "pretraining/")
-    table = page.locator("#table-models").last
+    table = page.locator("[data-fd-table=models]").last
     header = table.locator("th[data-column=params]")
     header.get_by_role("button").click()
     assert header.get_attribute("aria-sort") == "ascending"
@@ -88,7 +90,7 @@ def test_charts_are_vector_svg_with_text_alt_caption_sources_and_data(built_site
     for path, soup in pages(built_site):
         for figure in soup.select("figure.fd-chart"):
             found += 1
-            name = figure["id"].removeprefix("chart-")
+            name = figure["data-fd-chart"]
             images = figure.select("img.fd-chart__img")
             assert [img["src"].split("#")[1] for img in images] == ["only-light", "only-dark"]
             for img in images:
@@ -167,7 +169,7 @@ def test_changing_one_fact_changes_the_prose_the_table_and_the_chart(course_copy
 
     old, new = soup(before, "pretraining"), soup(after, "pretraining")
     assert "176 billion" in new.select_one("article").get_text() and "176 billion" not in old.select_one("article").get_text()
-    cell = lambda s: s.select("#table-models tr[data-row=gpt3] [data-fact='gpt3.params']")[-1].get_text()
+    cell = lambda s: s.select("[data-fd-table=models] tr[data-row=gpt3] [data-fact='gpt3.params']")[-1].get_text()
     assert cell(old).startswith("175B") and cell(new).startswith("176B")
     for chart, changed in (("params-vs-tokens", True), ("compute-over-time", False), ("cost-over-time", False)):
         same = (before / "assets" / "charts" / f"{chart}.svg").read_bytes() == (after / "assets" / "charts" / f"{chart}.svg").read_bytes()

@@ -123,6 +123,7 @@ class PageRenderer:
         self.src = src            # e.g. "pretraining.md", for messages and usage
         self.root = root          # relative path from this page to the site root, e.g. "../"
         self.slots: dict[str, str] = {}
+        self.anchors: dict[str, int] = {}   # ids given to tables and charts on this page, to keep them unique
         self.errors: list[ContentError] = []
         self.handlers = {
             "stat-cards": self._stat_cards,
@@ -335,7 +336,12 @@ class PageRenderer:
                 for key, row in rows]
         sortable = len(rows) > 3 and any(column.sort for column in columns)
         return str(self.site.table_macros.fact_table(
-            table, columns, body, sortable, self.href("sources/")))
+            table, self._anchor(f"table-{table.id}"), columns, body, sortable, self.href("sources/")))
+
+    def _anchor(self, base: str) -> str:
+        """An id for a table or chart, unique on the page even when one is shown twice."""
+        self.anchors[base] = self.anchors.get(base, 0) + 1
+        return base if self.anchors[base] == 1 else f"{base}-{self.anchors[base]}"
 
     def _cell(self, cell: Cell, column) -> dict:
         """One table cell as HTML, with the value it sorts by."""
@@ -377,7 +383,7 @@ class PageRenderer:
         kinds = sorted({facts.facts[fact_id].qualifier for fact_id in chart.facts} - {"reported"})
         qualifiers = ", ".join(kinds[:-1]) + " or " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
         return str(self.site.table_macros.chart(
-            chart, self.href(f"assets/charts/{name}"), sources, qualifiers, self.href("sources/#illustrative")))
+            chart, self._anchor(f"chart-{name}"), self.href(f"assets/charts/{name}"), sources, qualifiers, self.href("sources/#illustrative")))
 
     def _progress(self, directive: Directive) -> str:
         lessons = [{"title": link.title, "href": self.href(link.href), "path": link.href, "quiz": link.quiz,
