@@ -1,6 +1,7 @@
 """Training compute of language models by release date, on a log scale."""
 
 import datetime as dt
+import math
 
 TITLE = "Training compute over time"
 CAPTION = ("Each dot is one model's total training compute, in floating-point operations (FLOP), placed at "
@@ -31,14 +32,12 @@ def data(inputs):
 
 
 def _exponent(value):
-    import math
     return math.floor(math.log10(value))
 
 
 OFFSETS = {"GPT-3": (7, -4), "Gopher": (-7, 5), "Chinchilla": (7, -13), "PaLM": (7, -3),
            "LLaMA 65B": (7, -13), "Llama 2 70B": (-7, 6), "Llama 3 8B": (7, 1), "Phi-3-mini": (7, -4),
            "Phi-3-medium": (7, -6), "Llama 3.1 405B": (-7, -4), "DeepSeek-V3": (-7, 6), "OLMo 2 32B": (-7, 6)}
-RIGHT_ALIGNED = {"Gopher", "Llama 2 70B", "Llama 3.1 405B", "DeepSeek-V3", "OLMo 2 32B"}
 
 
 def draw(plot, style):
@@ -52,9 +51,7 @@ def draw(plot, style):
         date = dt.date.fromisoformat(point["date"])
         style.point(axes, date, point["compute"], point["qualifier"], style.palette[0])
         qualifiers.add(point["qualifier"])
-        dx, dy = OFFSETS.get(point["label"], (7, -4))
-        axes.annotate(point["label"], (date, point["compute"]), xytext=(dx, dy), textcoords="offset points",
-                      fontsize=9.5, color=style.text, ha="right" if point["label"] in RIGHT_ALIGNED else "left")
+        style.label(axes, date, point["compute"], point["label"], OFFSETS.get(point["label"], (7, -4)))
     axes.set_xlim(dt.date(2020, 1, 1), dt.date(2025, 12, 31))
     axes.set_ylim(3e22, 1e26)
     axes.xaxis.set_major_locator(mdates.YearLocator())

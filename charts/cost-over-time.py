@@ -61,8 +61,7 @@ def draw(plot, style):
             color = style.palette[1] if estimate["qualifier"] == "leaked" else style.palette[0]
             style.point(axes, date, estimate["value"], estimate["qualifier"], color)
             qualifiers.add(estimate["qualifier"])
-        axes.annotate(point["label"], (date, max(values)), xytext=(8, 2), textcoords="offset points",
-                      fontsize=9.5, color=style.text)
+        style.label(axes, date, max(values), point["label"], (8, 2))
     axes.set_xlim(start, end)
     axes.set_ylim(1e6, 1e9)
     axes.xaxis.set_major_locator(mdates.YearLocator())

@@ -42,7 +42,6 @@ OFFSETS = {"GPT-3": (6, -12), "Gopher": (6, 4), "Chinchilla": (7, -10), "PaLM": 
            "LLaMA 65B": (-8, -4), "GPT-4": (-8, 4), "Llama 2 70B": (7, 2), "Llama 3 8B": (6, 3),
            "Phi-3-mini": (6, -12), "Phi-3-medium": (6, -4), "Llama 3.1 405B": (-10, 6),
            "DeepSeek-V3 (active)": (7, -6), "OLMo 2 32B": (6, -4)}
-RIGHT_ALIGNED = {"LLaMA 65B", "GPT-4", "Llama 3.1 405B"}
 
 
 def draw(plot, style):
@@ -61,10 +60,7 @@ def draw(plot, style):
         color = style.palette[1] if point["qualifier"] == "leaked" else style.palette[0]
         style.point(axes, point["params"], point["tokens"], point["qualifier"], color)
         qualifiers.add(point["qualifier"])
-        dx, dy = OFFSETS.get(point["label"], (6, 4))
-        axes.annotate(point["label"], (point["params"], point["tokens"]), xytext=(dx, dy),
-                      textcoords="offset points", fontsize=9.5, color=style.text,
-                      ha="right" if point["label"] in RIGHT_ALIGNED else "left")
+        style.label(axes, point["params"], point["tokens"], point["label"], OFFSETS.get(point["label"], (6, 4)))
     axes.set_xlim(low, high)
     axes.set_ylim(1e11, 3e13)
     axes.set_xlabel("Parameters (log scale)")

@@ -18,7 +18,7 @@ def data(inputs):
     totals = ["llama2.cost", "llama2.sft_spend_illustrative", "llama2.comparison_spend_illustrative"]
     points, rows = [], []
     for (stage, noun, volume_id, cost_id, per), total_id in zip(stages, totals):
-        volume, cost, total = inputs.fact(volume_id), inputs.fact(cost_id), inputs.fact(total_id)
+        volume, cost = inputs.fact(volume_id), inputs.fact(cost_id)
         points.append({"label": stage, "noun": noun, "volume": volume.value, "cost": cost.value,
                        "qualifier": cost.qualifier, "per": per})
         rows.append([stage, f"{inputs.label(volume_id)} {noun}", f"{inputs.label(cost_id)} {per}",
@@ -51,10 +51,10 @@ def draw(plot, style):
         color = style.palette[index]
         style.point(axes, point["volume"], point["cost"], point["qualifier"], color, size=110)
         qualifiers.add(point["qualifier"])
-        dx, dy = OFFSETS[point["label"]]
+        offset = OFFSETS[point["label"]]
         text = f"{point['label']}\n{_count(point['volume'])} {point['noun']}"
-        axes.annotate(text, (point["volume"], point["cost"]), xytext=(dx, dy), textcoords="offset points",
-                      fontsize=10, color=style.text, ha="right" if dx < 0 else "left", va="bottom" if dy > 0 else "top")
+        style.label(axes, point["volume"], point["cost"], text, offset, fontsize=10,
+                    va="bottom" if offset[1] > 0 else "top")
     axes.set_xlim(low, high)
     axes.set_ylim(1e-8, 1e3)
     axes.set_xlabel("Examples used in the stage (log scale)")

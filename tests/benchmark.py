@@ -67,7 +67,6 @@ def lab_seconds() -> dict[str, float]:
 
 def labs_run_by_a_build(site: str) -> tuple[float, int]:
     """Build with the lab cache as it is; return the time and how many labs the build ran (from its log)."""
-    import os
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", site], cwd=ROOT,
                             check=True, capture_output=True, text=True, env=ENV)

@@ -39,6 +39,7 @@ def error_of(path) -> str:
     (175e9, "parameters", "short", "175B"),
     (15.6e12, "tokens", "short", "15.6T"),
     (78.4e6, "usd", "short", "$78.4M"),
+    (1.95e-6, "usd", "short", "$1.95 × 10⁻⁶"),       # a cost per token: too small for cents
     (4.3e6, "usd", "long", "$4.3 million"),
     (3.14e23, "flop", "long", "3.14 × 10²³ FLOP"),
     (12725, "prompts", "long", "12,725 prompts"),

@@ -15,13 +15,14 @@ import importlib.util
 import json
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from .errors import ContentError, did_you_mean
+from .errors import ContentError
 from .facts import Fact, Facts, format_fact
-from .tables import Cell, Table
+from .tables import Cell
 
 CACHE_VERSION = "1"
 THEMES = ("light", "dark")
@@ -41,6 +42,7 @@ class Chart:
     facts: list[str]            # every fact the chart read, in first-use order
     sources: list[str]          # sources of those facts and of any dated cell it read
     key: str = ""
+    draw: Callable | None = field(default=None, repr=False)   # the chart file's draw(plot, style)
     svg: dict[str, str] = field(default_factory=dict)   # theme -> SVG text
 
 
@@ -62,12 +64,7 @@ class Inputs:
 
     def fact(self, fact_id: str) -> Fact:
         """A fact by id; an unknown id stops the build at the chart's line, naming the closest id."""
-        try:
-            fact = self._facts.facts[fact_id]
-        except KeyError:
-            raise ContentError(self._file, self._line(), f"unknown fact '{fact_id}'."
-                               f"{did_you_mean(fact_id, self._facts.facts)}",
-                               f"Facts live in {self._facts.path}; add it there with a source, or fix the id.") from None
+        fact = self._facts.get(fact_id, self._file, self._line())
         if fact_id not in self.used:
             self.used.append(fact_id)
             for source in self._facts.sources_of(fact):
@@ -88,18 +85,10 @@ class Inputs:
         sources = self._facts.sources_of(self.fact(fact_id))
         return sources[0].label if sources else ""
 
-    def table(self, table_id: str) -> Table:
-        try:
-            return self._facts.tables[table_id]
-        except KeyError:
-            raise ContentError(self._file, self._line(), f"unknown table '{table_id}'."
-                               f"{did_you_mean(table_id, self._facts.tables)}",
-                               f"Tables live under 'tables:' in {self._facts.path}.") from None
-
     def cell(self, table_id: str, row: str, column: str) -> Cell:
-        """One cell of a table; an unknown row or column stops the build at the chart's line."""
-        table = self.table(table_id)
+        """One cell of a table; an unknown table, row or column stops the build at the chart's line."""
         line = self._line()
+        table = self._facts.table(table_id, self._file, line)
         table.column(column, self._file, line)
         cell = table.row(row, self._file, line).get(column, Cell("missing"))
         if cell.source:
@@ -163,7 +152,7 @@ def compute(path: Path, file: str, facts: Facts) -> Chart:
                                f"{len(result['columns'])} columns: {row!r}")
     chart = Chart(path.stem, file, str(module.TITLE), str(module.CAPTION), str(result["alt"]),
                   [str(c) for c in result["columns"]], [[str(v) for v in row] for row in result["rows"]],
-                  result["plot"], inputs.used, inputs.sources)
+                  result["plot"], inputs.used, inputs.sources, draw=module.draw)
     chart.key = cache_key(path, chart)
     return chart
 
@@ -200,11 +189,10 @@ def build_charts(facts: Facts, directory: Path, cache: Path, prefix: str = "char
             chart.svg = {theme: file.read_text(encoding="utf-8") for theme, file in files.items()}
             stats.cached.append(chart.name)
         else:
-            module = load_module(path, chart.file)
             from . import chartstyle  # imports matplotlib: only when something must be drawn
             for theme, file in files.items():
                 try:
-                    chart.svg[theme] = chartstyle.render(module.draw, chart.plot, theme)
+                    chart.svg[theme] = chartstyle.render(chart.draw, chart.plot, theme)
                 except Exception as error:
                     raise _code_error(error, path, chart.file, "draw() failed") from None
             cache.mkdir(parents=True, exist_ok=True)

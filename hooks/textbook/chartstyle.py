@@ -58,6 +58,14 @@ class Style:
         return axes.scatter([x], [y], s=size, marker=marker["marker"], facecolors=face, edgecolors=color,
                             linewidths=1.6, zorder=3, **kwargs)
 
+    def label(self, axes, x, y, text: str, offset: tuple[float, float] = (7, 3), **kwargs):
+        """Name a point. The offset is in points; a negative x offset puts the text to the left."""
+        dx, dy = offset
+        kwargs.setdefault("fontsize", 9.5)
+        kwargs.setdefault("color", self.text)
+        return axes.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points",
+                             ha="right" if dx < 0 else "left", **kwargs)
+
     def qualifier_legend(self, axes, qualifiers, **kwargs):
         """A legend for the markers used, in a fixed order."""
         from matplotlib.lines import Line2D

@@ -99,6 +99,16 @@ class Facts:
                 f"Facts live in {self.path}; add it there with a source, or fix the id.",
             ) from None
 
+    def table(self, table_id: str, file: str, line: int | None) -> Table:
+        """Look a table up by id, or raise an error that names the closest valid id."""
+        try:
+            return self.tables[table_id]
+        except KeyError:
+            raise ContentError(
+                file, line, f"unknown table '{table_id}'.{did_you_mean(table_id, self.tables)}",
+                f"Tables are defined under 'tables:' in {self.path}.",
+            ) from None
+
     def sources_of(self, fact: Fact) -> list[Source]:
         """The sources behind a fact: its own, or for a derived fact, those of its inputs."""
         if fact.source:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
 CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+FACT_MARKER = re.compile(r":fact\[([^\]\s]*)(?:\s+([^\]]*))?\]")   # :fact[id] or :fact[id style]
 
 
 @dataclass

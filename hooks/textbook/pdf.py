@@ -33,7 +33,7 @@ from .errors import ContentError, ContentErrors
 from .facts import Facts, format_fact, load_facts
 from .inline import render_inline
 from .quizzes import Quiz, find_quizzes
-from .render import FACT_MARKER
+from .markdown_scan import FACT_MARKER
 
 STYLESHEET = Path(__file__).with_name("book.css")
 PDF_NAME = "from-data-to-assistant.pdf"
@@ -405,7 +405,6 @@ def answer_key(book: Book, facts: Facts) -> str:
         parts.append(f'<h2><a href="#{chapter.key}--quiz-{quiz.id}">{html.escape(chapter.title)}</a></h2>')
         parts.append("<ol class=\"fd-key__list\">")
         for question in quiz.questions:
-            letters = [LETTERS[index] for index, option in enumerate(question.options) if option.correct]
             parts.append(f'<li class="fd-key__entry" id="key-q-{question.id}">')
             parts.append(f'<p class="fd-key__question"><a href="#{chapter.key}--q-{question.id}">'
                          f'{_inline(question.text, facts, where, question.line)}</a></p>')

@@ -14,11 +14,10 @@ from .errors import ContentError, ContentErrors, did_you_mean
 from .facts import STYLES, Facts, describe, format_fact
 from .glossary import Term, abbreviations
 from .inline import render_inline
-from .markdown_scan import Directive, replace_inline, segments
+from .markdown_scan import FACT_MARKER, Directive, replace_inline, segments
 from .quizzes import Quiz, find_quizzes
 from .tables import Cell
 
-FACT_MARKER = re.compile(r":fact\[([^\]\s]*)(?:\s+([^\]]*))?\]")
 TEMPLATES = Path(__file__).resolve().parents[2] / "overrides" / "components"
 
 
@@ -321,12 +320,7 @@ class PageRenderer:
         return options
 
     def _fact_table(self, directive: Directive) -> str:
-        tables = self.site.facts.tables
-        table_id = directive.argument.strip()
-        if table_id not in tables:
-            raise ContentError(self.src, directive.line, f"unknown table '{table_id}'.{did_you_mean(table_id, tables)}",
-                               f"Write ```fact-table <id>; tables are defined under 'tables:' in {self.site.facts.path}.")
-        table = tables[table_id]
+        table = self.site.facts.table(directive.argument.strip(), self.src, directive.line)
         options = self._options(directive, ("columns", "rows"))
         keys, line = options.get("columns", (list(table.columns), directive.line))
         columns = [table.column(key, self.src, line) for key in keys]

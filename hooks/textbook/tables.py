@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import ContentError, did_you_mean
+from .markdown_scan import FACT_MARKER
 from .yamlfile import LineDict
 
 SORTS = ("number", "text", "date")
@@ -19,7 +20,6 @@ CELL_FIELDS = {"fact": ("fact", "label"), "facts": ("facts", "labels"), "text": 
                "date": ("date", "source")}
 TABLE_FIELDS = ("caption", "note", "columns", "rows")
 TABLE_ID = re.compile(r"^[a-z][a-z0-9-]*$")
-FACT_MARKER = re.compile(r":fact\[([^\]\s]*)(?:\s+[^\]]*)?\]")
 DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
