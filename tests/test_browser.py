@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-PAGES = ["", "training-data/", "pretraining/", "fine-tuning/", "rlhf/", "failure-modes/", "bias/",
+PAGES = ["", "training-data/", "pretraining/", "fine-tuning/", "rlhf/", "reasoning-models/", "failure-modes/", "bias/",
          "glossary/", "sources/", "labs/next-token/", "labs/scaling/", "labs/fine-tuning/", "labs/rlhf/", "labs/bias/"]
 
 

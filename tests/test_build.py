@@ -6,8 +6,29 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
-CHAPTERS = ["training-data", "pretraining", "fine-tuning", "rlhf", "failure-modes", "bias"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class _IgnoreTags(yaml.SafeLoader):
+    """Reads mkdocs.yml without resolving tags such as !ENV."""
+
+
+_IgnoreTags.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def lessons_in_nav() -> list[str]:
+    """The lesson slugs, in order, from the 'Lessons' section of the nav in mkdocs.yml."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_IgnoreTags)
+    for item in config["nav"]:
+        if isinstance(item, dict) and "Lessons" in item:
+            entries = [entry if isinstance(entry, str) else next(iter(entry.values())) for entry in item["Lessons"]]
+            return [Path(entry).with_suffix("").as_posix() for entry in entries]
+    raise AssertionError("mkdocs.yml: the nav has no 'Lessons' section")
+
+
+CHAPTERS = lessons_in_nav()
 SECTIONS = ["learning-objectives", "key-terms", "key-takeaways", "check-your-understanding", "further-reading"]
 
 
@@ -60,10 +81,62 @@ def test_pretraining_has_stat_cards(built_site):
         assert value in html
 
 
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"]
+
+
+def timeline_rows(html: str, marker: str) -> list[tuple[int, int, str]]:
+    """(year, month or 0, row text) for each row of the table that contains `marker`."""
+    tables = [table for table in re.findall(r"<table.*?</table>", html, flags=re.S) if marker in table]
+    assert tables, f"no table mentions {marker!r}"
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", tables[0], flags=re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+        if not cells:
+            continue                                   # the header row
+        when = re.sub(r"<[^>]+>", "", cells[0]).lower()
+        year = re.search(r"\b(19|20)\d\d\b", when)
+        assert year, f"timeline row without a year: {when!r}"
+        month = next((MONTHS.index(word) + 1 for word in re.findall(r"[a-z]+", when) if word in MONTHS), 0)
+        rows.append((int(year[0]), month, re.sub(r"<[^>]+>", "", row)))
+    return rows
+
+
+def timeline_problems(html: str, marker: str, names: list[str]) -> list[str]:
+    """What is out of order in the timeline table: its dates, or the milestones named in `names`."""
+    rows = timeline_rows(html, marker)
+    problems = []
+    for (year, month, _), (next_year, next_month, text) in zip(rows, rows[1:]):
+        if next_year < year or next_year == year and month and next_month and next_month < month:
+            problems.append(f"{next_year}-{next_month or '?'} comes after {year}-{month or '?'}: {text.strip()[:60]!r}")
+    first_row = {name: next((i for i, (_, _, text) in enumerate(rows) if name in text), -1) for name in names}
+    problems += [f"{name} is not in the timeline" for name, row in first_row.items() if row < 0]
+    found = [name for name in names if first_row[name] >= 0]
+    if [first_row[name] for name in found] != sorted(first_row[name] for name in found):
+        problems.append(f"milestones out of order: {first_row}")
+    return problems
+
+
+RLHF_MILESTONES = ["Christiano", "Ziegler", "Stiennon", "InstructGPT", "Constitutional AI"]
+
+
+def test_timeline_check_catches_rows_out_of_order():
+    row = "<tr><td>{}</td><td>{}</td></tr>"
+    table = "<table><tr><th>When</th><th>Work</th></tr>{}</table>"
+    in_order = table.format(row.format("2017", "Christiano") + row.format("2022 (March)", "InstructGPT")
+                            + row.format("2022 (December)", "Constitutional AI"))
+    assert timeline_problems(in_order, "Christiano", ["Christiano", "InstructGPT", "Constitutional AI"]) == []
+    months_swapped = table.format(row.format("2017", "Christiano") + row.format("2022 (December)", "Constitutional AI")
+                                  + row.format("2022 (March)", "InstructGPT"))
+    assert timeline_problems(months_swapped, "Christiano", ["Christiano", "InstructGPT", "Constitutional AI"])
+    years_swapped = table.format(row.format("2019", "Ziegler") + row.format("2017", "Christiano"))
+    assert timeline_problems(years_swapped, "Christiano", ["Christiano", "Ziegler"])
+
+
 def test_rlhf_timeline_is_in_order(built_site):
     body = article((built_site / "rlhf" / "index.html").read_text())
-    positions = [body.find(name) for name in ("Christiano", "Ziegler", "Stiennon", "InstructGPT", "Constitutional AI")]
-    assert all(p >= 0 for p in positions), positions
+    problems = timeline_problems(body, "Christiano", RLHF_MILESTONES)
+    assert not problems, "docs/rlhf.md timeline: " + "; ".join(problems)
 
 
 def test_glossary_and_sources_pages(built_site):
