@@ -85,10 +85,11 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
           "november", "december"]
 
 
-def timeline_rows(html: str, marker: str) -> list[tuple[int, int, str]]:
-    """(year, month or 0, row text) for each row of the table that contains `marker`."""
-    tables = [table for table in re.findall(r"<table.*?</table>", html, flags=re.S) if marker in table]
-    assert tables, f"no table mentions {marker!r}"
+def timeline_rows(html: str, names: list[str]) -> list[tuple[int, int, str]]:
+    """(year, month or 0, row text) for each row of the first table that mentions every one of `names`."""
+    tables = [table for table in re.findall(r"<table.*?</table>", html, flags=re.S)
+              if all(name in table for name in names)]
+    assert tables, f"no table mentions all of {names}"
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", tables[0], flags=re.S):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
@@ -102,9 +103,9 @@ def timeline_rows(html: str, marker: str) -> list[tuple[int, int, str]]:
     return rows
 
 
-def timeline_problems(html: str, marker: str, names: list[str]) -> list[str]:
+def timeline_problems(html: str, names: list[str]) -> list[str]:
     """What is out of order in the timeline table: its dates, or the milestones named in `names`."""
-    rows = timeline_rows(html, marker)
+    rows = timeline_rows(html, names)
     problems = []
     for (year, month, _), (next_year, next_month, text) in zip(rows, rows[1:]):
         if next_year < year or next_year == year and month and next_month and next_month < month:
@@ -125,17 +126,17 @@ def test_timeline_check_catches_rows_out_of_order():
     table = "<table><tr><th>When</th><th>Work</th></tr>{}</table>"
     in_order = table.format(row.format("2017", "Christiano") + row.format("2022 (March)", "InstructGPT")
                             + row.format("2022 (December)", "Constitutional AI"))
-    assert timeline_problems(in_order, "Christiano", ["Christiano", "InstructGPT", "Constitutional AI"]) == []
+    assert timeline_problems(in_order, ["Christiano", "InstructGPT", "Constitutional AI"]) == []
     months_swapped = table.format(row.format("2017", "Christiano") + row.format("2022 (December)", "Constitutional AI")
                                   + row.format("2022 (March)", "InstructGPT"))
-    assert timeline_problems(months_swapped, "Christiano", ["Christiano", "InstructGPT", "Constitutional AI"])
+    assert timeline_problems(months_swapped, ["Christiano", "InstructGPT", "Constitutional AI"])
     years_swapped = table.format(row.format("2019", "Ziegler") + row.format("2017", "Christiano"))
-    assert timeline_problems(years_swapped, "Christiano", ["Christiano", "Ziegler"])
+    assert timeline_problems(years_swapped, ["Christiano", "Ziegler"])
 
 
 def test_rlhf_timeline_is_in_order(built_site):
     body = article((built_site / "rlhf" / "index.html").read_text())
-    problems = timeline_problems(body, "Christiano", RLHF_MILESTONES)
+    problems = timeline_problems(body, RLHF_MILESTONES)
     assert not problems, "docs/rlhf.md timeline: " + "; ".join(problems)
 
 
