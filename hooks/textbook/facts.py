@@ -27,6 +27,7 @@ COUNT_UNITS = {
     "comparisons", "prompts", "responses", "labels", "contractors", "GPUs", "GPU-hours", "days",
     "hours", "years", "epochs", "rounds", "snapshots", "optimizer steps", "defendants",
     "definitions", "sources of harm",
+    "questions", "demographic groups",
 }
 SPECIAL_UNITS = {
     "usd", "usd_per_million_tokens", "usd_per_hour", "percent", "percentage_points", "flop", "pf_days", "bytes",
