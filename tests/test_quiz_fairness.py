@@ -128,6 +128,14 @@ def quizzes(built_site) -> list[Quiz]:
     return found
 
 
+def _correct_counts(questions: list[Question]) -> dict:
+    counts: dict = {}
+    for question in questions:
+        n = "all" if all(question.correct) else sum(question.correct)
+        counts[n] = counts.get(n, 0) + 1
+    return counts
+
+
 def _figures(quizzes: list[Quiz]) -> str:
     single = [q for quiz in quizzes for q in quiz.single]
     multiple = [q for quiz in quizzes for q in quiz.multiple]
@@ -142,6 +150,9 @@ def _figures(quizzes: list[Quiz]) -> str:
         + f" (limit {COURSE_POSITION_MAX:.0%} each)",
         f"select-all questions starting with a correct option: {sum(q.correct[0] for q in multiple)} of "
         f"{len(multiple)} ({sum(q.correct[0] for q in multiple) / len(multiple):.0%})",
+        "select-all questions by number of correct options: " + ", ".join(
+            f"{'all' if n == 'all' else n}: {c}" for n, c in sorted(
+                _correct_counts(multiple).items(), key=lambda item: (item[0] == "all", str(item[0])))),
         f"'always pick the longest option' on {exam.id}: {longest_option_score(exam):.0f}% "
         f"against a pass mark of {exam.pass_mark}% (must be at most {exam.pass_mark - LONGEST_STRATEGY_MARGIN}%)",
         f"for comparison, single-answer keys that are the shortest option: {sum(q.key_is_shortest() for q in single)} "
