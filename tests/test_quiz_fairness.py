@@ -181,29 +181,41 @@ def test_course_wide_figures(quizzes):
     assert longest_option_score(exam, min) <= exam.pass_mark - LONGEST_STRATEGY_MARGIN, figures
 
 
+def source_line(kind: str, name: str) -> str:
+    """Where a quiz or a question starts in the Markdown sources, as file:line for messages."""
+    pattern = re.compile(rf"^\s*<!--\s*{kind}:\s*{re.escape(name)}[\s>-]")
+    for path in sorted(DOCS.rglob("*.md")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if pattern.match(line):
+                return f"{path.relative_to(ROOT)}:{number}"
+    return f"docs ({kind} '{name}')"
+
+
 def test_each_quiz_keeps_length_and_position_neutral(quizzes):
     problems = []
     for quiz in quizzes:
         single = quiz.single
-        where = f"{quiz.page} quiz '{quiz.id}'"
+        where = f"{source_line('quiz', quiz.id)}: quiz '{quiz.id}'"
         longest = [q.id for q in single if q.key_is_longest()]
         if len(longest) > len(single) / 4:
             problems.append(f"{where}: the key is the longest option in {len(longest)} of {len(single)} "
-                            f"single-answer questions (at most 1 in 4): {', '.join(longest)}")
+                            f"single-answer questions (at most 1 in 4): {', '.join(longest)}. "
+                            "Trim those keys or write fuller distractors.")
         right = [n for q in quiz.questions for n, ok in zip(q.lengths, q.correct) if ok]
         wrong = [n for q in quiz.questions for n, ok in zip(q.lengths, q.correct) if not ok]
         if sum(right) / len(right) > sum(wrong) / len(wrong):
             problems.append(f"{where}: correct options average {sum(right) / len(right):.0f} characters, "
-                            f"longer than the wrong ones ({sum(wrong) / len(wrong):.0f})")
+                            f"longer than the wrong ones ({sum(wrong) / len(wrong):.0f}); trim the keys")
         for position, count in key_positions(single).items():
             if count > len(single) / 3:
                 problems.append(f"{where}: {count} of {len(single)} single-answer keys sit in position {position} "
-                                "(at most a third)")
+                                "(at most a third); move some keys to other positions")
         multiple = quiz.multiple
         if multiple and all(q.correct[0] for q in multiple):
-            problems.append(f"{where}: every select-all question starts with a correct option")
+            problems.append(f"{where}: every select-all question starts with a correct option; reorder one")
         if len(multiple) >= 2 and len({sum(q.correct) for q in multiple}) == 1:
-            problems.append(f"{where}: every select-all question has {sum(multiple[0].correct)} correct options")
+            problems.append(f"{where}: every select-all question has {sum(multiple[0].correct)} correct options; "
+                            "vary how many are right")
     assert not problems, "\n".join(problems)
 
 
@@ -215,8 +227,9 @@ def test_absolute_words_are_not_only_in_wrong_options(quizzes):
             for text, ok in zip(question.options, question.correct):
                 only_wrong = absolute_words(text) - in_right if not ok else set()
                 if only_wrong:
-                    problems.append(f"{quiz.page} question '{question.id}': '{', '.join(sorted(only_wrong))}' "
-                                    f"only in a wrong option: {text[:70]!r}")
+                    problems.append(f"{source_line('question', question.id)}: question '{question.id}': "
+                                    f"'{', '.join(sorted(only_wrong))}' is in a wrong option but in no correct one: "
+                                    f"{text[:70]!r}. Reword it, or use the word in a correct option too.")
     assert not problems, "\n".join(problems)
 
 
@@ -228,28 +241,36 @@ OPTION = re.compile(r"^\s*[-*+]\s+\[(?P<mark>[ xX])\]")
 def _named_misconceptions() -> list[tuple[str, int, str, bool]]:
     """(file, line, misconception id, whether the option it follows is correct) for every quiz source."""
     found = []
-    for path in sorted(DOCS.glob("*.md")):
+    for path in sorted(DOCS.rglob("*.md")):
         correct = None
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if match := OPTION.match(line):
                 correct = match["mark"] != " "
             elif match := MISCONCEPTION.match(line):
-                found.append((f"docs/{path.name}", number, match["id"], bool(correct)))
+                found.append((str(path.relative_to(ROOT)), number, match["id"], bool(correct)))
     return found
 
 
 def test_misconceptions_are_defined_used_and_point_at_real_headings(built_site):
-    defined = yaml.safe_load((DOCS / "misconceptions.yml").read_text(encoding="utf-8"))["misconceptions"]
+    source = DOCS / "misconceptions.yml"
+    defined = yaml.safe_load(source.read_text(encoding="utf-8"))["misconceptions"]
+    lines = source.read_text(encoding="utf-8").splitlines()
+    at = {mid: f"docs/misconceptions.yml:{next((n for n, line in enumerate(lines, 1) if line.strip() == mid + ':'), 1)}"
+          for mid in defined}
     named = _named_misconceptions()
     print(f"\nmisconceptions defined: {len(defined)}; named by wrong options: {len(named)}")
-    assert 15 <= len(defined) <= 30, f"docs/misconceptions.yml defines {len(defined)} misconceptions (15 to 30)"
-    problems = [f"{file}:{line}: unknown misconception '{mid}'" for file, line, mid, _ in named if mid not in defined]
-    problems += [f"{file}:{line}: misconception '{mid}' is on a correct option" for file, line, mid, ok in named if ok]
+    assert len(defined) >= 15, f"docs/misconceptions.yml defines {len(defined)} misconceptions (at least 15)"
+    problems = [f"{file}:{line}: unknown misconception '{mid}'; define it in docs/misconceptions.yml or fix the id"
+                for file, line, mid, _ in named if mid not in defined]
+    problems += [f"{file}:{line}: misconception '{mid}' is on a correct option; name it on a wrong one"
+                 for file, line, mid, ok in named if ok]
     used = {mid for _, _, mid, _ in named}
-    problems += [f"docs/misconceptions.yml: '{mid}' is named by no option" for mid in defined if mid not in used]
+    problems += [f"{at[mid]}: '{mid}' is named by no option; name it on the wrong option that embodies it, or drop it"
+                 for mid in defined if mid not in used]
     for mid, entry in defined.items():
-        page, _, anchor = entry["section"].partition("#")
+        page, _, anchor = str(entry.get("section", "")).partition("#")
         html = built_site / page.removesuffix(".md") / "index.html"
-        if not html.exists() or f'id="{anchor}"' not in html.read_text(encoding="utf-8"):
-            problems.append(f"docs/misconceptions.yml: '{mid}' points at {entry['section']}, not a heading in the site")
+        if not anchor or not html.exists() or f'id="{anchor}"' not in html.read_text(encoding="utf-8"):
+            problems.append(f"{at[mid]}: '{mid}' points at {entry.get('section')!r}, which is not a heading in the "
+                            "built site; give a page and a heading anchor, such as rlhf.md#who-the-raters-are")
     assert not problems, "\n".join(problems)
