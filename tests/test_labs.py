@@ -115,6 +115,8 @@ def test_rlhf_reward_hacking_and_the_kl_penalty():
     drop_kl = start["true quality"] - kl["true quality"]
     assert drop_kl < 0.25 * drop_free                 # with KL (beta = 1) it drops far less
     assert kl["reward"] > start["reward"]             # while the reward still improves
+    half = got["end"]["0.5"]                          # the text: a stronger penalty keeps more quality, gains less reward
+    assert kl["true quality"] > half["true quality"] and kl["reward"] < half["reward"], (half, kl)
 
 
 def test_reasoning_group_relative_learns_faster_and_a_weak_verifier_is_gamed():
