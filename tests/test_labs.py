@@ -56,8 +56,15 @@ def test_scaling_numbers_match_the_facts_file():
 
     facts = load_facts(DOCS / "facts.yml").facts
     got = outcome("scaling", """{"ratio": TOKENS_PER_PARAM, "rows": rows, "n": compute_optimal(1e24)[0],
-        "d": compute_optimal(1e24)[1], "models": MODELS}""")
+        "d": compute_optimal(1e24)[1], "models": MODELS, "groups": GROUPS, "placed": placed}""")
     assert got["ratio"] == facts["chinchilla.tokens_per_param"].value
+    gpt4 = [params_id for name, params_id, _ in got["models"] if name.startswith("GPT-4")]
+    assert gpt4 == ["gpt4.active_params_leak"], f"6·N·D for a mixture of experts needs active parameters: {gpt4}"
+    bounds = [lowest for lowest, _ in got["groups"]] + [float("inf")]
+    for (lowest, label), highest in zip(got["groups"], bounds[1:]):      # each model sits in the group its ratio says
+        for row_name, n, d, *_ in got["rows"]:
+            listed = any(entry.startswith(row_name + " ") for entry in got["placed"][label])
+            assert listed == (lowest <= d / n / got["ratio"] < highest), f"{row_name} in '{label}'"
     for (name, params_id, tokens_id), (row_name, n, d, flop, ratio, _best) in zip(got["models"], got["rows"]):
         assert row_name == name
         assert n == facts[params_id].value and d == facts[tokens_id].value

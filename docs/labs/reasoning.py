@@ -307,7 +307,7 @@ ax.plot(steps, 100 * curve(weak, "checker reward"), lw=2, label="weak verifier's
 ax.plot(steps, 100 * weak_accuracy, "--", lw=2, label="true accuracy, all problems")
 ax.plot(steps, 100 * weak_carry, ":", lw=2.5, label="true accuracy, carry problems")
 ax.set(title="Training against a last-digit verifier", xlabel="training step", ylabel="%", ylim=(0, 100))
-ax.legend(loc="center right", fontsize=9)
+ax.legend(loc="lower right", bbox_to_anchor=(1, 0.08), fontsize=9)
 plt.show()
 
 # %% [markdown]
