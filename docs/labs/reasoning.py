@@ -26,7 +26,7 @@ rng = labkit.setup()
 #
 # Each problem is a sum of two numbers from 10 to 89, so every answer is a whole number below 200.
 # Some problems need a **carry**: the last digits add up to ten or more (47 + 38: 7 + 8 = 15, so a
-# one is carried into the tens). Those are the problems people, and our policy, get wrong most.
+# one is carried into the tens). Those are the problems our policy will get wrong most often.
 #
 # The **exact checker** is the whole verifier: reward 1 if the answer equals the true sum, else 0.
 # No reward model and no human rater; a line of code decides.
@@ -228,15 +228,17 @@ plt.show()
 # seeds). The middle curve is the surprise: subtracting the group's mean alone does *not* speed
 # learning up here. It changes *what* is learned from each group (wrong answers are pushed down,
 # and a group that is all right or all wrong is skipped), but in this small table the plain reward
-# already points the right way. So where does GRPO's lead come from? The next step checks.
+# already points the right way. It is even a little slower: a right answer's push shrinks when
+# other answers in its group were right too. So where does GRPO's lead come from? The next step
+# checks.
 
 # %% [markdown]
 # ## Step 5: is it just a bigger step?
 #
-# Dividing by the group's standard deviation makes the advantages large when a group has few right
-# answers (one right in eight: +2.65) and small when the spread is wide. On problems the policy
-# rarely solves, that acts like a bigger learning rate. A fair test gives REINFORCE bigger learning
-# rates too.
+# Dividing by the group's standard deviation makes the advantages large when a group is lopsided
+# (one right answer in eight gets +2.65, as in step 3) and small when it is evenly split. On
+# problems the policy rarely solves, that acts like a bigger learning rate. A fair test gives
+# REINFORCE bigger learning rates too.
 
 # %%
 LR_GRID = (LEARNING_RATE, 2 * LEARNING_RATE, 4 * LEARNING_RATE)
@@ -251,12 +253,13 @@ for name in ("REINFORCE", "GRPO"):
     print(f"{name:16}" + "".join(f"{str(lr_check[(name, lr)]):>8}" for lr in LR_GRID))
 
 # %% [markdown]
-# Read the table along the diagonal: REINFORCE with twice the learning rate lands close to GRPO.
-# In this toy, most of GRPO's head start is its division by the spread, which turns up the step
-# size on hard problems by itself. That is useful, and it is also exactly what some researchers
-# criticize (the lesson mentions Dr. GRPO, which drops the division): it weights problems by how
-# rarely the model solves them, not by how much they matter. What GRPO saves at scale is the
-# *critic*, a second network as large as the model, which our table never needed.
+# Compare REINFORCE at each learning rate with GRPO at half of it: the step counts are close.
+# In this toy, most of GRPO's head start is its division by the spread, which by itself turns up
+# the step size on problems the policy rarely solves. That helps here, and it is also what some
+# researchers criticize (the lesson mentions Dr. GRPO, which drops the division): it gives extra
+# weight to problems the model almost never, or almost always, solves, whether or not they matter
+# more. What GRPO saves at scale is something our table never needed: the *critic*, a second
+# network, usually about as large as the model, that PPO trains to predict rewards.
 #
 # One more thing GRPO's recipe makes visible: groups where every answer scored the same give no
 # signal. As the policy gets good, more and more groups are all right, and their samples are wasted.
@@ -267,10 +270,10 @@ print(f"GRPO groups that taught nothing: {silent_share[:20].mean():.0%} in the f
       f"{silent_share[-20:].mean():.0%} in the last 20")
 
 # %% [markdown]
-# At the start, the silent groups are those in which all eight answers were wrong; at the end, they
-# are mostly groups in which all eight were right. Either way, those samples cost compute and teach
-# nothing, which is why reasoning-model training picks problems the current model solves sometimes,
-# but not always.
+# At the start, the silent groups are those in which every answer was wrong; at the end, they are
+# mostly groups in which every answer was right. Either way, those samples cost compute and teach
+# nothing, which is why it pays to train on problems the current model solves sometimes, but not
+# always.
 
 # %% [markdown]
 # ## Step 6: a verifier that checks too little
