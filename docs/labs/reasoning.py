@@ -127,11 +127,11 @@ def group_relative(rewards):
 
 group = sample(START[[example]], G, np.random.default_rng(3))[0]
 rewards = exact_checker(group, truth[example])
-print("answers:  ", "  ".join(f"{a:5d}" for a in group))
-print("reward:   ", "  ".join(f"{r:5.0f}" for r in rewards))
-print(f"group mean {rewards.mean():.3f}, standard deviation {rewards.std():.3f}")
-print("GRPO:     ", "  ".join(f"{a:+5.2f}" for a in group_relative(rewards)))
-print("REINFORCE:", "  ".join(f"{r:+5.2f}" for r in rewards))
+print(f"{first[example]} + {second[example]}: group mean {rewards.mean():.3f}, "
+      f"standard deviation {rewards.std():.3f}")
+print("answer  reward   GRPO  REINFORCE")
+for answer, reward, advantage in zip(group, rewards, group_relative(rewards)):
+    print(f"{answer:6d}  {reward:6.0f}  {advantage:+5.2f}  {reward:+9.2f}")
 
 # %% [markdown]
 # The right answers get a positive advantage and the wrong ones a negative one, and the advantages
@@ -208,9 +208,11 @@ def steps_to(accuracies, level=0.8):
 
 
 HALFWAY = STEPS // 2
+print(f"Accuracy at steps {HALFWAY} and {STEPS}, and the step at which it first reaches 80% "
+      f"(mean of {SEEDS} seeds):")
+print(f"{'step':16}{HALFWAY:>5}{STEPS:>5}{'80%':>7}")
 for name, acc in mean_accuracy.items():
-    print(f"{name:16} accuracy at step {HALFWAY}: {acc[steps == HALFWAY][0]:.0%}, "
-          f"at step {STEPS}: {acc[-1]:.0%}; reaches 80% at step {steps_to(acc)} (mean of {SEEDS} seeds)")
+    print(f"{name:16}{acc[steps == HALFWAY][0]:>5.0%}{acc[-1]:>5.0%}{str(steps_to(acc)):>7}")
 
 # %%
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
@@ -247,10 +249,10 @@ for name in ("REINFORCE", "GRPO"):
     for lr in LR_GRID:
         results = runs[name][:3] if lr == LEARNING_RATE else [train(SIGNALS[name], lr=lr, seed=seed) for seed in range(3)]
         lr_check[(name, lr)] = steps_to(np.mean([curve(h) for _, h, _ in results], axis=0))
-print(f"steps to reach 80% accuracy (mean of 3 seeds; None: not within {STEPS} steps)")
-print("learning rate   " + "".join(f"{lr:>8}" for lr in LR_GRID))
+print(f"Steps to reach 80% accuracy at each learning rate (mean of 3 seeds; None: not within {STEPS} steps):")
+print(f"{'learning rate':14}" + "".join(f"{lr:>6}" for lr in LR_GRID))
 for name in ("REINFORCE", "GRPO"):
-    print(f"{name:16}" + "".join(f"{str(lr_check[(name, lr)]):>8}" for lr in LR_GRID))
+    print(f"{name:14}" + "".join(f"{str(lr_check[(name, lr)]):>6}" for lr in LR_GRID))
 
 # %% [markdown]
 # Compare REINFORCE at each learning rate with GRPO at half of it: the step counts are close.
@@ -297,12 +299,14 @@ exact_logits, exact, _ = runs["GRPO"][0]
 verifier_start, verifier_end = curve(weak, "checker reward")[[0, -1]]
 weak_accuracy = curve(weak)
 weak_carry = curve(weak, "carry accuracy")
-print(f"weak verifier's reward:            {verifier_start:.0%} → {verifier_end:.0%}")
-print(f"true accuracy, all problems:       {weak_accuracy[0]:.0%} → {weak_accuracy[-1]:.0%}")
-print(f"true accuracy, carry problems:     {weak_carry[0]:.0%} → {weak_carry[-1]:.0%}")
-print(f"true accuracy, no-carry problems:  {accuracy(START, ~carry):.0%} → {accuracy(weak_logits, ~carry):.0%}")
-print(f"same start, exact checker:         {curve(exact)[0]:.0%} → {curve(exact)[-1]:.0%} "
-      f"(carry problems {curve(exact, 'carry accuracy')[-1]:.0%})")
+print(f"weak verifier's reward  {verifier_start:.0%} → {verifier_end:.0%}")
+print("true accuracy (exact checker):")
+print(f"  all problems          {weak_accuracy[0]:.0%} → {weak_accuracy[-1]:.0%}")
+print(f"  carry problems        {weak_carry[0]:.0%} → {weak_carry[-1]:.0%}")
+print(f"  no-carry problems     {accuracy(START, ~carry):.0%} → {accuracy(weak_logits, ~carry):.0%}")
+print("trained with the exact checker instead, from the same start:")
+print(f"  all problems          {curve(exact)[0]:.0%} → {curve(exact)[-1]:.0%}")
+print(f"  carry problems        {curve(exact, 'carry accuracy')[0]:.0%} → {curve(exact, 'carry accuracy')[-1]:.0%}")
 
 # %%
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
@@ -328,7 +332,7 @@ plt.show()
 for label, logits in (("weak verifier", weak_logits), ("exact checker", exact_logits)):
     probs = softmax(logits[example])
     top = np.argsort(probs)[::-1][:3]
-    print(f"after training with the {label}: {first[example]} + {second[example]} →",
+    print(f"trained with the {label}:\n  {first[example]} + {second[example]} →",
           ", ".join(f"{a} ({p:.0%})" for a, p in zip(top, probs[top])))
 
 # %% [markdown]
