@@ -63,7 +63,7 @@ def test_scaling_numbers_match_the_facts_file():
     bounds = [lowest for lowest, _ in got["groups"]] + [float("inf")]
     for (lowest, label), highest in zip(got["groups"], bounds[1:]):      # each model sits in the group its ratio says
         for row_name, n, d, *_ in got["rows"]:
-            listed = any(entry.startswith(row_name + " ") for entry in got["placed"][label])
+            listed = any(entry.startswith(row_name + ": ") for entry in got["placed"][label])
             assert listed == (lowest <= d / n / got["ratio"] < highest), f"{row_name} in '{label}'"
     for (name, params_id, tokens_id), (row_name, n, d, flop, ratio, _best) in zip(got["models"], got["rows"]):
         assert row_name == name

@@ -103,7 +103,7 @@ print(f"Most likely answers to {first[example]} + {second[example]}:",
 # GRPO asks the policy for a **group** of answers to the same problem, checks each, and scores each
 # answer against the group:
 #
-# advantage = (reward − group mean) / group standard deviation
+# `advantage = (reward − group mean) / group standard deviation`
 #
 # Plain **REINFORCE**, the oldest policy-gradient method, uses the reward itself as the signal.
 # Here is one group of eight answers to the problem above, with both signals.

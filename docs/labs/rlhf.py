@@ -210,9 +210,9 @@ for beta, history in runs.items():
         verdict = f"stays close to where it started (down {share:.0%})"
     else:
         verdict = f"still falls, by {share:.0%} of its starting value"
-    print(f"β = {beta}: true quality {verdict}; that is {drop / free_drop:.0%} of the fall without a "
-          f"penalty, while the reward gains {(end['reward'] - start['reward']) / free_gain:.0%} "
-          f"of what it gains without one.")
+    print(f"β = {beta}: true quality {verdict};")
+    print(f"    that is {drop / free_drop:.0%} of the fall without a penalty,")
+    print(f"    while the reward gains {(end['reward'] - start['reward']) / free_gain:.0%} of what it gains without one.")
 
 # %% [markdown]
 # A penalty that is too weak for the raters' bias lets true quality fall a long way, only less far

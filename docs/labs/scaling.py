@@ -31,8 +31,9 @@ facts = labkit.facts()
 
 for qualifier, meaning in QUALIFIERS.items():
     carrying = [item for item in facts.facts.values() if item.qualifier == qualifier]
-    example = f'; for example "{carrying[0].measures}"' if carrying else ""
-    print(f"{qualifier:13} {meaning} ({len(carrying)} {'fact' if len(carrying) == 1 else 'facts'}{example})")
+    print(f"{qualifier}: {meaning} ({len(carrying)} {'fact' if len(carrying) == 1 else 'facts'})")
+    if carrying:
+        print(f"    for example: {carrying[0].measures}")
 
 
 def fact(fact_id):
@@ -144,9 +145,10 @@ placed = {label: [] for _, label in GROUPS}
 for name, n, d, flop, ratio, best_n in rows:
     multiple = ratio / TOKENS_PER_PARAM
     label = [label for lowest, label in GROUPS if multiple >= lowest][-1]
-    placed[label].append(f"{name} {multiple:.2g}×")
+    placed[label].append(f"{name}: {multiple:.2g} × the rule")
 for label, members in placed.items():
-    print(f"{label}: {'; '.join(members) or 'none'}")
+    print(f"{label}:")
+    print("\n".join(f"    {member}" for member in members or ["none"]))
 
 # %% [markdown]
 # ## Step 4: the chart
