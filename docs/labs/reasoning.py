@@ -304,7 +304,7 @@ print("true accuracy (exact checker):")
 print(f"  all problems          {weak_accuracy[0]:.0%} → {weak_accuracy[-1]:.0%}")
 print(f"  carry problems        {weak_carry[0]:.0%} → {weak_carry[-1]:.0%}")
 print(f"  no-carry problems     {accuracy(START, ~carry):.0%} → {accuracy(weak_logits, ~carry):.0%}")
-print("trained with the exact checker instead, from the same start:")
+print("exact checker instead, same start:")
 print(f"  all problems          {curve(exact)[0]:.0%} → {curve(exact)[-1]:.0%}")
 print(f"  carry problems        {curve(exact, 'carry accuracy')[0]:.0%} → {curve(exact, 'carry accuracy')[-1]:.0%}")
 
