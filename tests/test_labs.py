@@ -18,7 +18,7 @@ from textbook.labs import cache_key, execute, executed_notebook, find_labs, read
 
 DOCS = ROOT / "docs"
 LABS = {lab.name: lab for lab in find_labs(DOCS, ROOT)}
-NAMES = ["next-token", "scaling", "fine-tuning", "rlhf", "bias"]
+NAMES = ["next-token", "scaling", "fine-tuning", "rlhf", "reasoning", "bias"]
 
 
 def outcome(name: str, expression: str, docs=DOCS, root=ROOT) -> dict:
@@ -56,8 +56,15 @@ def test_scaling_numbers_match_the_facts_file():
 
     facts = load_facts(DOCS / "facts.yml").facts
     got = outcome("scaling", """{"ratio": TOKENS_PER_PARAM, "rows": rows, "n": compute_optimal(1e24)[0],
-        "d": compute_optimal(1e24)[1], "models": MODELS}""")
+        "d": compute_optimal(1e24)[1], "models": MODELS, "groups": GROUPS, "placed": placed}""")
     assert got["ratio"] == facts["chinchilla.tokens_per_param"].value
+    gpt4 = [params_id for name, params_id, _ in got["models"] if name.startswith("GPT-4")]
+    assert gpt4 == ["gpt4.active_params_leak"], f"6·N·D for a mixture of experts needs active parameters: {gpt4}"
+    bounds = [lowest for lowest, _ in got["groups"]] + [float("inf")]
+    for (lowest, label), highest in zip(got["groups"], bounds[1:]):      # each model sits in the group its ratio says
+        for row_name, n, d, *_ in got["rows"]:
+            listed = any(entry.startswith(row_name + ": ") for entry in got["placed"][label])
+            assert listed == (lowest <= d / n / got["ratio"] < highest), f"{row_name} in '{label}'"
     for (name, params_id, tokens_id), (row_name, n, d, flop, ratio, _best) in zip(got["models"], got["rows"]):
         assert row_name == name
         assert n == facts[params_id].value and d == facts[tokens_id].value
@@ -115,6 +122,43 @@ def test_rlhf_reward_hacking_and_the_kl_penalty():
     drop_kl = start["true quality"] - kl["true quality"]
     assert drop_kl < 0.25 * drop_free                 # with KL (beta = 1) it drops far less
     assert kl["reward"] > start["reward"]             # while the reward still improves
+    half = got["end"]["0.5"]                          # the text: a stronger penalty keeps more quality, gains less reward
+    assert kl["true quality"] > half["true quality"] and kl["reward"] < half["reward"], (half, kl)
+
+
+def test_reasoning_group_relative_learns_faster_and_a_weak_verifier_is_gamed():
+    got = outcome("reasoning", """{"start": accuracy(START), "halfway": HALFWAY,
+        "acc": {name: acc[steps == HALFWAY][0] for name, acc in mean_accuracy.items()},
+        "to80": {name: steps_to(acc) for name, acc in mean_accuracy.items()},
+        "lr": {f"{name} {lr}": lr_check[(name, lr)] for name, lr in lr_check}, "base_lr": LEARNING_RATE,
+        "silent_first": silent_share[:20].mean(), "silent_last": silent_share[-20:].mean(),
+        "verifier": [verifier_start, verifier_end], "weak_acc": list(weak_accuracy[[0, -1]]),
+        "weak_carry": list(weak_carry[[0, -1]]), "exact_acc": curve(exact)[-1],
+        "exact_carry": curve(exact, "carry accuracy")[-1]}""")
+    acc, to80 = got["acc"], got["to80"]
+    assert got["start"] < 0.25, f"the base model starts weak: accuracy {got['start']:.2f}, want < 0.25"
+    # At the same learning rate GRPO is ahead at mid-training (measured: 0.90 against 0.66) ...
+    assert acc["GRPO"] >= 0.85 > 0.75 >= acc["REINFORCE"], f"at step {got['halfway']}: {acc}"
+    # ... and reaches 80% in at most 0.7 of REINFORCE's steps (measured: 110 against 205).
+    assert to80["GRPO"] is not None and to80["REINFORCE"] is not None, to80
+    assert to80["GRPO"] <= 0.7 * to80["REINFORCE"], f"steps to 80%: {to80}"
+    # Subtracting the mean alone is not faster than REINFORCE here (measured: 230 against 205).
+    assert to80["group mean only"] is None or to80["group mean only"] >= 0.9 * to80["REINFORCE"], to80
+    # REINFORCE with twice the learning rate comes within 25% of GRPO's steps (measured: 115 against 110).
+    base, lr = got["base_lr"], got["lr"]
+    assert lr[f"REINFORCE {2 * base}"] <= 1.25 * lr[f"GRPO {base}"], f"steps to 80% by learning rate: {lr}"
+    # Groups that teach nothing grow as the policy gets good (measured: 0.20 to 0.80).
+    assert got["silent_last"] > 0.5 > got["silent_first"], (got["silent_first"], got["silent_last"])
+    # The weak verifier's reward rises above 0.9 (measured: 0.56 to 0.96) ...
+    v0, v1 = got["verifier"]
+    assert v1 >= 0.9 and v1 > v0 + 0.3, f"weak verifier's reward {v0:.2f} -> {v1:.2f}"
+    # ... while true accuracy stays at least 0.25 below it (measured: 0.54) ...
+    assert got["weak_acc"][1] < v1 - 0.25 and got["weak_acc"][1] < 0.65, f"true accuracy {got['weak_acc']}"
+    # ... and on carry problems falls to under half its start (measured: 0.13 to 0.03).
+    c0, c1 = got["weak_carry"]
+    assert c1 < 0.5 * c0, f"carry-problem accuracy {c0:.2f} -> {c1:.2f}"
+    # The exact checker, from the same start, gets carry problems right (measured: 0.97 and 0.97).
+    assert got["exact_acc"] >= 0.9 and got["exact_carry"] >= 0.9, (got["exact_acc"], got["exact_carry"])
 
 
 def test_bias_measure_is_real_and_each_fix_changes_it():
@@ -161,7 +205,7 @@ def test_labs_are_in_the_nav_and_linked_from_their_chapters(built_site):
     for name in NAMES:
         assert f'href="labs/{name}/"' in nav
     for chapter, labs in {"pretraining": ["next-token", "scaling"], "fine-tuning": ["fine-tuning"],
-                          "rlhf": ["rlhf"], "bias": ["bias"]}.items():
+                          "rlhf": ["rlhf"], "reasoning-models": ["reasoning"], "bias": ["bias"]}.items():
         html = (built_site / chapter / "index.html").read_text()
         box = html.split('id="key-takeaways"')[0].rsplit('class="admonition tip"', 1)[1]
         for lab in labs:

@@ -8,7 +8,8 @@
 #
 # **What you will see:** a reward model that predicts the raters well but prefers the wrong
 # answers; a policy whose reward climbs while its real quality falls (reward hacking and
-# sycophancy); and the same training with a KL penalty that holds the policy near where it started.
+# sycophancy); and the same training with a KL penalty of two strengths, each holding the policy
+# nearer to where it started.
 #
 # **Time:** about 20 minutes. Nothing here is a real language model: each "answer" is described by
 # three properties, so every number can be checked by hand.
@@ -189,9 +190,35 @@ plt.show()
 # (length) and *sycophancy* (agreeing), both traced to the raters' hidden bias.
 #
 # With the KL penalty, every step away from the reference costs something, so the policy moves
-# only as far as the reward really justifies. The reward rises less, and the true quality stays
-# close to the start. The penalty does not fix the reward model; it limits how far the policy can
-# exploit it.
+# only as far as the reward justifies at that price. How much of the true quality that saves depends
+# on β: the cell below compares each penalty's run with the start and with the run without one.
+# The penalty does not fix the reward model; it limits how far the policy can exploit it.
+
+# %%
+free = runs[0.0][-1]
+free_drop = start["true quality"] - free["true quality"]
+free_gain = free["reward"] - start["reward"]
+for beta, history in runs.items():
+    if beta == 0:
+        continue
+    end = history[-1]
+    drop = start["true quality"] - end["true quality"]
+    share = drop / abs(start["true quality"])
+    if drop <= 0:
+        verdict = "stays at or above where it started"
+    elif share < 0.15:
+        verdict = f"stays close to where it started (down {share:.0%})"
+    else:
+        verdict = f"still falls, by {share:.0%} of its starting value"
+    print(f"β = {beta}: true quality {verdict};")
+    print(f"    that is {drop / free_drop:.0%} of the fall without a penalty,")
+    print(f"    while the reward gains {(end['reward'] - start['reward']) / free_gain:.0%} of what it gains without one.")
+
+# %% [markdown]
+# A penalty that is too weak for the raters' bias lets true quality fall a long way, only less far
+# than no penalty at all; a stronger one keeps more of it and gives up more of the reward. Choosing
+# β is a trade-off, and in real training it is made without a measure of true quality to check it
+# against.
 
 # %%
 fig, ax = plt.subplots(figsize=(6.4, 3.2))

@@ -15,17 +15,25 @@
 # ## Step 1: load the facts
 #
 # `labkit.facts()` loads `docs/facts.yml`. Each fact has a value, a unit, a source and a
-# *qualifier* that says how sure it is: "reported" by the developer, "estimated" from outside,
-# "leaked" and never confirmed, or "derived" by this course.
+# *qualifier* that says what kind of figure it is, and so how far to trust it. The cell below prints
+# the six qualifiers as the course defines them, with how many facts carry each and one example.
+# Note that "estimated" describes the figure, not who made it: the estimate may be the
+# developer's own or come from outside, and the source named with it says which.
 
 # %%
 import numpy as np
 import matplotlib.pyplot as plt
 from textbook import labkit
-from textbook.facts import format_fact, format_number
+from textbook.facts import QUALIFIERS, format_fact, format_number
 
 labkit.setup()
 facts = labkit.facts()
+
+for qualifier, meaning in QUALIFIERS.items():
+    carrying = [item for item in facts.facts.values() if item.qualifier == qualifier]
+    print(f"{qualifier}: {meaning} ({len(carrying)} {'fact' if len(carrying) == 1 else 'facts'})")
+    if carrying:
+        print(f"    for example: {carrying[0].measures}")
 
 
 def fact(fact_id):
@@ -75,6 +83,20 @@ for budget in (1e20, 1e22, 1e24):
 # For each model, the facts file gives its parameters and training tokens. From them we compute
 # its training compute with 6 · *N* · *D*, the compute-optimal size for that same budget, and its
 # own tokens per parameter.
+#
+# GPT-4 needs care. The leaked report that gives its size describes a *mixture of experts*: the
+# model holds many blocks of parameters ("experts") but sends each token through only a few of them.
+# 6 · *N* · *D* counts the arithmetic done for each token, so *N* must be the parameters a token
+# actually uses, the **active** parameters, not all the parameters stored. We use the leaked active
+# count for GPT-4 below; the next cell shows both figures. The Chinchilla rule was measured on dense
+# models, in which every parameter is active, so placing a mixture of experts by its active
+# parameters is the closest comparison available, not an exact one.
+
+# %%
+total, total_text = fact("gpt4.params_leak")
+active, active_text = fact("gpt4.active_params_leak")
+print("GPT-4, all parameters:   ", total_text)
+print("GPT-4, active per token: ", active_text, f"({active / total:.0%} of them)")
 
 # %%
 MODELS = [  # (name, parameters fact, tokens fact)
@@ -88,7 +110,7 @@ MODELS = [  # (name, parameters fact, tokens fact)
     ("Llama 3.1 405B", "llama31.params", "llama31.tokens"),
     ("OLMo 2 32B", "olmo2.params", "olmo2.tokens"),
     ("Phi-3-mini", "phi3mini.params", "phi3mini.tokens"),
-    ("GPT-4 (leak)", "gpt4.params_leak", "gpt4.tokens_leak"),
+    ("GPT-4 (leak)", "gpt4.active_params_leak", "gpt4.tokens_leak"),   # active parameters: see above
 ]
 
 rows = []
@@ -102,18 +124,31 @@ for name, params_id, tokens_id in MODELS:
           f"{d / n:6.1f} tokens/param  (compute-optimal size: {about(best_n, 'parameters', 'short')})")
 
 # %% [markdown]
-# Read the "tokens/param" column against the rule's value. GPT-3 and Gopher sit far below it: for
-# their compute, they were too big and saw too little text. Chinchilla was built to sit on the line.
-# Later models sit far *above* it: Llama 3 8B saw many times more text per parameter than the rule
-# suggests (the cell below prints how many times).
-# That is not a mistake. The rule minimises the cost of *training*; a smaller model trained for
-# longer is cheaper to *run* for millions of users, so developers spend extra training compute on
-# purpose. The GPT-4 row rests on a leak that OpenAI never confirmed: treat it as a rumour.
+# Read the "tokens/param" column against the rule's value. The cell below sorts the models by how
+# far each sits from it: below the line, a model was too big for its compute and saw too little
+# text; near it, it followed the rule (Chinchilla was built to); above it, it saw more text per
+# parameter than the rule suggests.
+#
+# Sitting above the line is not a mistake. The rule minimises the cost of *training*; a smaller
+# model trained for longer is cheaper to *run* for millions of users, so developers spend extra
+# training compute on purpose. The GPT-4 row rests on a leak that OpenAI never confirmed: treat it
+# as a rumour.
 
-# %% [markdown]
 # %%
-llama = rows[[name for name, *_ in rows].index("Llama 3 8B")]
-print(f"Llama 3 8B: {llama[4] / TOKENS_PER_PARAM:.0f} times the rule's tokens per parameter")
+GROUPS = [  # (lowest multiple of the rule, label)
+    (0, "below the line (under half the rule's tokens per parameter)"),
+    (0.5, "near the line (within a factor of two)"),
+    (2, "above the line (two to ten times the rule)"),
+    (10, "far above the line (over ten times the rule)"),
+]
+placed = {label: [] for _, label in GROUPS}
+for name, n, d, flop, ratio, best_n in rows:
+    multiple = ratio / TOKENS_PER_PARAM
+    label = [label for lowest, label in GROUPS if multiple >= lowest][-1]
+    placed[label].append(f"{name}: {multiple:.2g} × the rule")
+for label, members in placed.items():
+    print(f"{label}:")
+    print("\n".join(f"    {member}" for member in members or ["none"]))
 
 # %% [markdown]
 # ## Step 4: the chart
@@ -127,13 +162,15 @@ names, params, tokens, flops, ratios, best = zip(*rows)
 fig, ax = plt.subplots(figsize=(6.4, 4.2))
 line_n = np.logspace(9, 12.5, 50)
 ax.plot(line_n, TOKENS_PER_PARAM * line_n, "--", color="#555555",
-        label=f"compute-optimal: {TOKENS_PER_PARAM:.0f} tokens per parameter (estimated)")
-leaked = [name.endswith("(leak)") for name in names]
+        label=f"compute-optimal: {TOKENS_PER_PARAM:.0f} tokens per parameter "
+              f"({facts.facts['chinchilla.tokens_per_param'].qualifier})")
+leaked = ["leaked" in (facts.facts[p].qualifier, facts.facts[t].qualifier) for _, p, t in MODELS]
 ax.scatter([p for p, x in zip(params, leaked) if not x], [t for t, x in zip(tokens, leaked) if not x],
            s=36, zorder=3, label="reported by the developer")
 ax.scatter([p for p, x in zip(params, leaked) if x], [t for t, x in zip(tokens, leaked) if x],
-           s=36, zorder=3, marker="x", color=labkit.COLOURS[1], label="leaked, unconfirmed")
-NUDGE = {"Chinchilla": (-64, 2), "LLaMA 65B": (6, -11), "GPT-3": (-38, 4), "Llama 2 70B": (6, 3)}  # keep labels apart
+           s=36, zorder=3, marker="x", color=labkit.COLOURS[1], label="leaked, unconfirmed (active parameters)")
+NUDGE = {"Chinchilla": (-64, 2), "LLaMA 65B": (6, -11), "GPT-3": (-38, 4), "Llama 2 70B": (6, 3),
+         "GPT-4 (leak)": (-72, -3)}  # keep labels apart
 for name, p, t in zip(names, params, tokens):
     ax.annotate(name, (p, t), textcoords="offset points", xytext=NUDGE.get(name, (5, 4)), fontsize=9)
 ax.set(xscale="log", yscale="log", xlabel="parameters", ylabel="training tokens",
@@ -152,10 +189,12 @@ reported, reported_text = fact("chinchilla.compute")
 estimate = 6 * facts.facts["chinchilla.params"].value * facts.facts["chinchilla.tokens"].value
 print("Reported:", reported_text)
 print("6·N·D:   ", format_number(estimate, "flop"), f"({estimate / reported:.0%} of the reported figure)")
+gap = abs(estimate / reported - 1)
+print("The rule of thumb lands", "within 10% of" if gap <= 0.1 else f"{gap:.0%} away from", "the reported budget.")
 
 # %% [markdown]
-# The rule of thumb lands close to the reported budget: good enough to plan a training run on the
-# back of an envelope, which is all it is meant for.
+# A rule that lands within a tenth or so of a reported budget is good enough to plan a training run
+# on the back of an envelope, which is all it is meant for.
 #
 # ## Now try
 #
@@ -163,8 +202,8 @@ print("6·N·D:   ", format_number(estimate, "flop"), f"({estimate / reported:.0
 #    `budget` in step 2 to check.
 # 2. Set `TOKENS_PER_PARAM = 100` (closer to what recent small models use) and rerun steps 2 to 4.
 #    What happens to the model size for the same compute, and why might a company accept that?
-# 3. Add a row for DeepSeek-V3 with `deepseek_v3.params_active` and `deepseek_v3.tokens`. Why is
-#    "active parameters" the right *N* for a mixture-of-experts model in 6 · *N* · *D*?
+# 3. Add a row for DeepSeek-V3, another mixture of experts, with `deepseek_v3.params_active` and
+#    `deepseek_v3.tokens`. Where does it sit? Where would it sit if you used all its parameters?
 # 4. Which single fact in this lab is the least certain, and how does the chart warn you?
 #
 # Back to the lesson: [2. Pretraining](../pretraining.md).
