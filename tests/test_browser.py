@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 
 PAGES = ["", "training-data/", "pretraining/", "fine-tuning/", "rlhf/", "reasoning-models/", "failure-modes/", "bias/",
-         "glossary/", "sources/", "labs/next-token/", "labs/scaling/", "labs/fine-tuning/", "labs/rlhf/", "labs/bias/"]
+         "glossary/", "sources/", "labs/next-token/", "labs/scaling/", "labs/fine-tuning/", "labs/rlhf/", "labs/reasoning/", "labs/bias/"]
 
 
 def test_no_request_leaves_the_machine(browser, site_url):

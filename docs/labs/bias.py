@@ -1,9 +1,9 @@
 # %% [markdown]
-# # Lab 5: Bias in data — word vectors learn who does which job
+# # Lab 6: Bias in data — word vectors learn who does which job
 #
 # **Goal:** see how a skew in training text becomes a measurable association inside a model, then
 # try two fixes and find out what each one does and does not repair, as in
-# [lesson 6](../bias.md).
+# [lesson 7](../bias.md).
 #
 # **What you will see:** a small corpus where some jobs are written mostly with "he" and others
 # mostly with "she"; word vectors learned from it that place those jobs on a "he–she" axis; a fix
@@ -222,4 +222,4 @@ plt.show()
 # 4. Fix 1 made the score zero. Write one sentence you would put in a report to explain why that
 #    number alone should not convince a reader.
 #
-# Back to the lesson: [6. Bias in training data](../bias.md).
+# Back to the lesson: [7. Bias in training data](../bias.md).

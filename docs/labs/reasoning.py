@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Lab 6: Reasoning with checkable rewards — a tiny policy learns sums
+# # Lab 5: Reasoning with checkable rewards — a tiny policy learns sums
 #
 # **Goal:** train a tiny policy by reinforcement learning on sums of two-digit numbers, rewarded by a
 # program that checks each answer, as in [lesson 5](../reasoning-models.md). Compare GRPO's
