@@ -43,7 +43,7 @@ def draw(plot, style):
     figure = style.figure()
     axes = style.axes(figure)
     axes.set_yscale("log")
-    start, end = dt.date(2020, 1, 1), dt.date(2025, 6, 30)
+    start, end = dt.date(2020, 1, 1), dt.date(2026, 12, 31)
     anchor = dt.date.fromisoformat(plot["anchor"])
     years = [(start - anchor).days / 365.25, (end - anchor).days / 365.25]
     axes.plot([start, end], [plot["anchor_value"] * plot["growth"] ** y for y in years], linestyle="--",
@@ -63,7 +63,7 @@ def draw(plot, style):
             qualifiers.add(estimate["qualifier"])
         style.label(axes, date, max(values), point["label"], (8, 2))
     axes.set_xlim(start, end)
-    axes.set_ylim(1e6, 1e9)
+    axes.set_ylim(1e6, 5e9)
     axes.xaxis.set_major_locator(mdates.YearLocator())
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     axes.yaxis.set_major_formatter(_dollars)
