@@ -6,7 +6,8 @@ TITLE = "Estimated training cost over time"
 CAPTION = ("Published estimates of what a model's final training run cost, at its release date, on a log scale. "
            "Most are outside estimates of the compute alone; where several sources disagree, a bar spans their "
            "range. None of them includes failed runs, staff or research. The dashed line grows at the yearly rate "
-           "Epoch AI estimated for frontier training runs, drawn through the AI Index estimate for GPT-4.")
+           "Epoch AI estimated for frontier training runs, drawn through the AI Index estimate for GPT-4; beyond the "
+           "last estimate it is a projection, not data.")
 
 MODELS = ["gpt3", "palm", "gpt4", "llama2", "gemini_ultra", "deepseek_v3"]
 
