@@ -6,10 +6,11 @@ import math
 TITLE = "Training compute over time"
 CAPTION = ("Each dot is one model's total training compute, in floating-point operations (FLOP), placed at "
            "its release date. The vertical scale is logarithmic: each grid line is ten times the one below. "
-           "Where a developer did not state the compute, it is derived here as 6 × parameters × tokens.")
+           "Where a developer did not state the compute, it is derived here as 6 × parameters × tokens, counting "
+           "only the parameters a mixture of experts uses for each token. Grok 4's figure is an outside estimate.")
 
 MODELS = ["gpt3", "gopher", "chinchilla", "palm", "llama1", "llama2", "llama3_8b", "phi3mini", "phi3medium",
-          "llama31", "deepseek_v3", "olmo2"]
+          "llama31", "deepseek_v3", "gemma3", "olmo2", "llama4_scout", "llama4_maverick", "qwen3", "grok4", "kimi_k2"]
 
 
 def data(inputs):
@@ -35,9 +36,12 @@ def _exponent(value):
     return math.floor(math.log10(value))
 
 
+# Where each label sits relative to its dot, in points; labels in LEADERS sit further away, joined by a line.
 OFFSETS = {"GPT-3": (7, -4), "Gopher": (-7, 5), "Chinchilla": (7, -13), "PaLM": (7, -3),
            "LLaMA 65B": (7, -13), "Llama 2 70B": (-7, 6), "Llama 3 8B": (7, 1), "Phi-3-mini": (7, -4),
-           "Phi-3-medium": (7, -6), "Llama 3.1 405B": (-7, -4), "DeepSeek-V3": (-7, 6), "OLMo 2 32B": (-7, 6)}
+           "Phi-3-medium": (7, -6), "Llama 3.1 405B": (-7, -4), "DeepSeek-V3": (-7, 6), "Grok 4": (7, -4)}
+LEADERS = {"Gemma 3 27B": (-14, -8), "Qwen3-235B-A22B": (20, 27), "Llama 4 Scout": (24, 14), "Kimi K2": (14, 4),
+           "Llama 4 Maverick": (24, -8), "OLMo 2 32B": (30, -16)}
 
 
 def draw(plot, style):
@@ -51,9 +55,12 @@ def draw(plot, style):
         date = dt.date.fromisoformat(point["date"])
         style.point(axes, date, point["compute"], point["qualifier"], style.palette[0])
         qualifiers.add(point["qualifier"])
-        style.label(axes, date, point["compute"], point["label"], OFFSETS.get(point["label"], (7, -4)))
-    axes.set_xlim(dt.date(2020, 1, 1), dt.date(2025, 12, 31))
-    axes.set_ylim(3e22, 1e26)
+        if point["label"] in LEADERS:
+            style.label(axes, date, point["compute"], point["label"], LEADERS[point["label"]], leader=True)
+        else:
+            style.label(axes, date, point["compute"], point["label"], OFFSETS.get(point["label"], (7, -4)))
+    axes.set_xlim(dt.date(2020, 1, 1), dt.date(2026, 12, 31))
+    axes.set_ylim(3e22, 2e27)
     axes.xaxis.set_major_locator(mdates.YearLocator())
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     axes.set_xlabel("Release date")

@@ -6,7 +6,8 @@ TITLE = "Estimated training cost over time"
 CAPTION = ("Published estimates of what a model's final training run cost, at its release date, on a log scale. "
            "Most are outside estimates of the compute alone; where several sources disagree, a bar spans their "
            "range. None of them includes failed runs, staff or research. The dashed line grows at the yearly rate "
-           "Epoch AI estimated for frontier training runs, drawn through the AI Index estimate for GPT-4.")
+           "Epoch AI estimated for frontier training runs, drawn through the AI Index estimate for GPT-4; beyond the "
+           "last estimate it is a projection, not data.")
 
 MODELS = ["gpt3", "palm", "gpt4", "llama2", "gemini_ultra", "deepseek_v3"]
 
@@ -43,7 +44,7 @@ def draw(plot, style):
     figure = style.figure()
     axes = style.axes(figure)
     axes.set_yscale("log")
-    start, end = dt.date(2020, 1, 1), dt.date(2025, 6, 30)
+    start, end = dt.date(2020, 1, 1), dt.date(2026, 12, 31)
     anchor = dt.date.fromisoformat(plot["anchor"])
     years = [(start - anchor).days / 365.25, (end - anchor).days / 365.25]
     axes.plot([start, end], [plot["anchor_value"] * plot["growth"] ** y for y in years], linestyle="--",
@@ -63,7 +64,7 @@ def draw(plot, style):
             qualifiers.add(estimate["qualifier"])
         style.label(axes, date, max(values), point["label"], (8, 2))
     axes.set_xlim(start, end)
-    axes.set_ylim(1e6, 1e9)
+    axes.set_ylim(1e6, 5e9)
     axes.xaxis.set_major_locator(mdates.YearLocator())
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     axes.yaxis.set_major_formatter(_dollars)

@@ -3,10 +3,12 @@
 TITLE = "Model size against training data"
 CAPTION = ("Each dot is a model: how many parameters it has and how many tokens it was trained on. "
            "The dashed line is the compute-optimal rule of thumb read from the Chinchilla paper; "
-           "models above it saw more data per parameter, models below it less.")
+           "models above it saw more data per parameter, models below it less. A mixture of experts is placed by "
+           "the parameters it uses for each token, marked “active”.")
 
 MODELS = ["gpt3", "gopher", "chinchilla", "palm", "llama1", "gpt4", "llama2", "llama3_8b", "phi3mini",
-          "phi3medium", "llama31", "deepseek_v3", "olmo2"]
+          "phi3medium", "llama31", "deepseek_v3", "gemma3", "olmo2", "llama4_scout", "llama4_maverick", "qwen3",
+          "kimi_k2"]
 
 
 def data(inputs):
@@ -37,11 +39,15 @@ def data(inputs):
             "rows": rows, "plot": {"points": points, "ratio": ratio.value}}
 
 
-# Where each label sits relative to its dot, in points, so labels do not collide.
+# Where each label sits relative to its dot, in points, so labels do not collide; labels in LEADERS sit
+# further away, joined to their dot by a line.
 OFFSETS = {"GPT-3": (6, -12), "Gopher": (6, 4), "Chinchilla": (7, -10), "PaLM": (6, -4),
-           "LLaMA 65B": (-8, -4), "GPT-4": (-8, 4), "Llama 2 70B": (7, 2), "Llama 3 8B": (6, 3),
-           "Phi-3-mini": (6, -12), "Phi-3-medium": (6, -4), "Llama 3.1 405B": (-10, 6),
-           "DeepSeek-V3 (active)": (7, -6), "OLMo 2 32B": (6, -4)}
+           "LLaMA 65B": (-8, -4), "Llama 2 70B": (7, 2), "Llama 3 8B": (-8, -3),
+           "Phi-3-mini": (6, -12), "Phi-3-medium": (-8, -4), "Llama 3.1 405B": (8, 2), "OLMo 2 32B": (8, -3),
+           "Llama 4 Scout (active)": (-8, 2), "Qwen3-235B-A22B (active)": (8, 2),
+           "Llama 4 Maverick (active)": (-8, 0)}
+LEADERS = {"Gemma 3 27B": (-10, -16), "DeepSeek-V3 (active)": (14, -22), "GPT-4 (active)": (24, -14),
+           "Kimi K2 (active)": (24, 14)}
 
 
 def draw(plot, style):
@@ -52,17 +58,20 @@ def draw(plot, style):
     low, high = 1e9, 4e12
     axes.plot([low, high], [low * plot["ratio"], high * plot["ratio"]], linestyle="--", color=style.muted,
               linewidth=1.4, zorder=2)
-    axes.annotate(f"~{plot['ratio']:g} tokens per parameter", xy=(1.2e12, 1.2e12 * plot["ratio"]),
-                  xytext=(-4, 8), textcoords="offset points", ha="right", color=style.muted, fontsize=10,
+    axes.annotate(f"~{plot['ratio']:g} tokens per parameter", xy=(4e10, 4e10 * plot["ratio"]),
+                  xytext=(-6, 6), textcoords="offset points", ha="right", color=style.muted, fontsize=10,
                   rotation=0)
     qualifiers = set()
     for point in plot["points"]:
         color = style.palette[1] if point["qualifier"] == "leaked" else style.palette[0]
         style.point(axes, point["params"], point["tokens"], point["qualifier"], color)
         qualifiers.add(point["qualifier"])
-        style.label(axes, point["params"], point["tokens"], point["label"], OFFSETS.get(point["label"], (6, 4)))
+        if point["label"] in LEADERS:
+            style.label(axes, point["params"], point["tokens"], point["label"], LEADERS[point["label"]], leader=True)
+        else:
+            style.label(axes, point["params"], point["tokens"], point["label"], OFFSETS.get(point["label"], (6, 4)))
     axes.set_xlim(low, high)
-    axes.set_ylim(1e11, 3e13)
+    axes.set_ylim(1e11, 8e13)
     axes.set_xlabel("Parameters (log scale)")
     axes.set_ylabel("Training tokens (log scale)")
     style.qualifier_legend(axes, qualifiers, loc="lower right")

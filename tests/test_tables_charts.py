@@ -79,8 +79,32 @@ def test_tables_sort_in_the_browser(browser, site_url):
     assert header.get_attribute("aria-sort") == "descending"
     rows = table.locator("tbody tr")
     assert rows.first.get_attribute("data-row") == "gpt4"   # the leaked 1.8T
-    assert rows.last.get_attribute("data-row") == "gemini_ultra"   # not disclosed: always last
+    undisclosed = [key for key, row in FACTS.tables["models"].rows.items()
+                   if row.get("params") is None or row["params"].kind == "missing"]
+    assert undisclosed, "some model's size is not disclosed"
+    order = [rows.nth(i).get_attribute("data-row") for i in range(rows.count())]
+    assert sorted(order[-len(undisclosed):]) == sorted(undisclosed)   # not disclosed: always last
     page.close()
+
+
+def test_a_mixture_of_experts_is_charted_by_its_active_parameters(built_site):
+    soup = BeautifulSoup((built_site / "pretraining" / "index.html").read_text(), "html.parser")
+    rows = {tr.find(["th", "td"]).get_text(strip=True): tr
+            for tr in soup.select("#chart-params-vs-tokens details table tbody tr")}
+    table = FACTS.tables["models"]
+    moe = [key for key, row in table.rows.items() if "active" in getattr(row.get("params"), "labels", [])]
+    assert "gpt4" in moe and "deepseek_v3" in moe
+    charted = 0
+    for key in moe:
+        label = table.rows[key]["model"].text + " (active)"
+        if label not in rows:
+            continue
+        charted += 1
+        active = FACTS.facts[table.rows[key]["params"].facts[table.rows[key]["params"].labels.index("active")]]
+        assert format_fact(active, "short") in rows[label].get_text(), label
+    assert charted >= 2
+    gpt4 = rows["GPT-4 (active)"].get_text()
+    assert "leaked" in gpt4 and format_fact(FACTS.facts["gpt4.params_leak"], "short") not in gpt4
 
 
 def test_charts_are_vector_svg_with_text_alt_caption_sources_and_data(built_site):

@@ -58,11 +58,18 @@ class Style:
         return axes.scatter([x], [y], s=size, marker=marker["marker"], facecolors=face, edgecolors=color,
                             linewidths=1.6, zorder=3, **kwargs)
 
-    def label(self, axes, x, y, text: str, offset: tuple[float, float] = (7, 3), **kwargs):
-        """Name a point. The offset is in points; a negative x offset puts the text to the left."""
+    def label(self, axes, x, y, text: str, offset: tuple[float, float] = (7, 3), leader: bool = False, **kwargs):
+        """Name a point. The offset is in points; a negative x offset puts the text to the left.
+
+        In a crowded corner, put the label further away with ``leader=True``: a thin line joins it to its dot.
+        """
         dx, dy = offset
         kwargs.setdefault("fontsize", 9.5)
         kwargs.setdefault("color", self.text)
+        if leader:
+            kwargs.setdefault("va", "center")
+            kwargs.setdefault("arrowprops", {"arrowstyle": "-", "color": self.muted, "linewidth": 0.7,
+                                             "shrinkA": 2, "shrinkB": 5})
         return axes.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points",
                              ha="right" if dx < 0 else "left", **kwargs)
 
