@@ -305,3 +305,24 @@ def test_answers_are_restored_by_option_identity_not_position(page, course_url):
         assert page.locator("#q-lesson-one .fd-opt").last.locator("input").is_checked()   # now third, not first
     finally:
         path.write_text(original)
+
+
+def test_result_revisit_and_review_have_no_accessibility_violations(page, course_url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    url, _site = course_url
+    at(page, 0)
+    page.goto(url + "test/", wait_until="networkidle")
+    for question in ("test-one", "test-two", "test-three"):
+        page.locator(f"#q-{question} .fd-opt").first.locator("label").click()
+    page.locator(".fd-exam__submit").click()
+    expect(page.locator(".fd-revisit")).to_be_visible()
+    violations = Axe().run(page, context={"include": [[".md-content"]]}).response["violations"]
+    assert not violations, [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
+    at(page, 1.01)
+    page.goto(url + "review/", wait_until="networkidle")
+    current = page.locator(".fd-review .fd-q:visible")
+    current.locator(".fd-opt").first.locator("label").click()
+    current.locator(".fd-q__check").click()
+    violations = Axe().run(page, context={"include": [[".md-content"]]}).response["violations"]
+    assert not violations, [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations]

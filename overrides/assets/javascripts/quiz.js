@@ -294,11 +294,13 @@
         const intro = document.createElement("p")
         intro.textContent = `Questions you missed (${missed.length}):`
         const list = document.createElement("ul")
+        list.className = "fd-exam__missed"
         missed.forEach(fieldset => {
           const item = document.createElement("li")
           const link = document.createElement("a")
           link.href = `#${fieldset.id}`
-          link.textContent = fieldset.querySelector(".fd-q__text").textContent.trim()
+          link.textContent = `Question ${fieldsets.indexOf(fieldset) + 1}`
+          link.title = fieldset.querySelector(".fd-q__text").textContent.trim()
           item.append(link)
           list.append(item)
         })
@@ -315,7 +317,6 @@
         result.append(more)
       }
       result.focus()
-      result.scrollIntoView({ block: "start" })
       submit.hidden = true
       retake.hidden = false
       const data = load()
@@ -397,10 +398,12 @@
       save(data)
       done += 1
       const box = data.review[current.dataset.question].box
-      const section = revisit([current], "h3")
+      const section = revisit([current], "h2")
       if (section) current.after(section)
+      const left = dueIds(data, new Set(bank.keys())).length
       status.textContent = (right ? "Right. " : "Not right this time. ") +
-        `It comes back in ${INTERVALS[box - 1]} day${box === 1 ? "" : "s"}.`
+        `It comes back in ${INTERVALS[box - 1]} day${box === 1 ? "" : "s"}. ` +
+        (left ? `${left} more due.` : "That was the last one due.")
       check.hidden = true
       next.hidden = false
       next.focus()
