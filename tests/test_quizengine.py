@@ -246,3 +246,31 @@ def test_the_review_block_holds_every_question_once(tmp_path):
     html = "".join(renderer.slots.values())
     assert html.count('data-question="lesson-one"') == 1 and "From Lesson" in html
     assert site.review == "review/" and "data-quiz=" not in html     # not mounted as a lesson quiz
+
+
+def test_the_build_refuses_an_unknown_misconception(project):
+    project.write("docs/lesson.md", LESSON.replace("MISCONCEPTION", "rewards-are-labels"))
+    result = project.build()
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "docs/lesson.md:16: unknown misconception 'rewards-are-labels'" in result.stderr
+
+
+def test_the_build_refuses_a_quiz_id_used_on_two_pages(project):
+    lesson = LESSON.replace("  > Misconception: MISCONCEPTION\n", "")
+    project.write("docs/lesson.md", lesson)
+    project.write("docs/other.md", lesson.replace("lesson-one", "other-one"))
+    result = project.build()
+    assert result.returncode != 0
+    assert "duplicate quiz id 'lesson'" in result.stderr and "docs/lesson.md:7" in result.stderr \
+        and "docs/other.md:7" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_build_refuses_a_misconception_pointing_at_a_missing_heading(project):
+    project.write("docs/lesson.md", LESSON.replace("MISCONCEPTION", "rewards-are-labels"))
+    project.write("docs/misconceptions.yml", MISCONCEPTIONS.replace("#reward-models", "#rewards"))
+    result = project.build()
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "docs/misconceptions.yml:2: misconception 'rewards-are-labels' points at '#rewards'" in result.stderr
+    project.write("docs/misconceptions.yml", MISCONCEPTIONS)
+    assert project.build().returncode == 0
