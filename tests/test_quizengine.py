@@ -201,6 +201,13 @@ def test_unknown_misconception_names_file_line(tmp_path):
                               "Did you mean 'rewards-are-labels'?")
 
 
+def test_a_quiz_mistake_is_reported_once_on_its_own_page_not_on_the_review_page(tmp_path):
+    root = write_course(tmp_path, {"lesson.md": LESSON.replace("MISCONCEPTION", "rewards-are-label"),
+                                   "review.md": "# Review\n\n```review\n```\n"}, MISCONCEPTIONS)
+    [problem] = problems(root)
+    assert problem.startswith("docs/lesson.md:16: unknown misconception")
+
+
 def test_misconception_without_the_file_says_to_create_it(tmp_path):
     root = write_course(tmp_path, {"lesson.md": LESSON.replace("MISCONCEPTION", "rewards-are-labels")})
     [problem] = problems(root)

@@ -429,6 +429,8 @@ class PageRenderer:
         sources = []
         for src, link in sorted(self.site.pages.items(), key=lambda item: (item[1].exam, item[1].title)):
             for quiz in self.site.quizzes.get(src, []):
+                errors = len(self.errors)
                 sources.append({"quiz": quiz, "title": link.title, "href": self.href(link.href),
                                 "questions": self._questions(quiz)})
+                del self.errors[errors:]       # a quiz's mistakes are reported on its own page, with its lines
         return str(self.site.env.get_template("quiz.html").module.review(sources))
