@@ -15,6 +15,7 @@ from textbook.charts import build_charts
 from textbook.errors import ContentError
 from textbook.facts import load_facts
 from textbook.glossary import load_glossary
+from textbook.misconceptions import FILE as MISCONCEPTIONS, load_misconceptions
 from textbook.render import PageRenderer, Site
 
 _state: dict = {"renderers": {}}
@@ -31,9 +32,10 @@ def on_config(config, **kwargs):
     try:
         facts = load_facts(docs / "facts.yml", _relative(config, docs / "facts.yml"))
         glossary = load_glossary(docs / "glossary.yml", _relative(config, docs / "glossary.yml"))
+        misconceptions = load_misconceptions(docs / MISCONCEPTIONS, _relative(config, docs / MISCONCEPTIONS))
     except ContentError as error:
         raise PluginError(str(error)) from None
-    _state["site"] = Site(facts, glossary)
+    _state["site"] = Site(facts, glossary, misconceptions=misconceptions)
     _state["prefix"] = _relative(config, docs)
 
 
@@ -57,6 +59,9 @@ def on_files(files, config, **kwargs):
         if not file.src_uri.endswith(".md"):          # labs are notebooks, handled by hooks/labs.py
             continue
         site.add_page(file.src_uri, file.url, file.content_string)
+    problems = site.check_misconceptions(_relative(config, Path(config.docs_dir) / MISCONCEPTIONS))
+    if problems:
+        raise PluginError("\n".join(map(str, problems)))
     return files
 
 

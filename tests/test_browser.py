@@ -93,7 +93,7 @@ def test_module_test_passes_fails_and_retakes(browser, site_url):
     questions = page.locator(".fd-q")
     assert questions.count() == 15
     page.locator(".fd-exam__submit").click()
-    assert "Answer every question first: 15" in page.locator(".fd-exam__result").inner_text()
+    assert "Answer every question first: 15" in page.locator(".fd-exam__message").inner_text()
     answer_all(page, right=True)
     page.locator(".fd-exam__submit").click()
     result = page.locator(".fd-exam__result").inner_text()

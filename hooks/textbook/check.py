@@ -20,7 +20,11 @@ from .facts import load_facts
 from .glossary import load_glossary
 from .labs import check_labs, find_labs
 from .links import check_links
+from .markdown_scan import segments
+from .misconceptions import FILE as MISCONCEPTIONS, load_misconceptions
 from .quantities import bare_quantities
+from .quizlint import lint_quiz
+from .quizzes import find_quizzes
 from .render import PageRenderer, Site
 
 
@@ -56,6 +60,7 @@ def check(root: Path) -> list[ContentError]:
     try:
         facts = load_facts(docs / "facts.yml", "docs/facts.yml")
         glossary = load_glossary(docs / "glossary.yml", "docs/glossary.yml")
+        misconceptions = load_misconceptions(docs / MISCONCEPTIONS, f"docs/{MISCONCEPTIONS}")
     except ContentError as error:
         return _flatten(error)
 
@@ -65,7 +70,7 @@ def check(root: Path) -> list[ContentError]:
                                          f"term '{term.id}' has {kind} in its definition: '{text}'",
                                          "Definitions stay free of numbers; put figures in the lessons."))
 
-    site = Site(facts, glossary)
+    site = Site(facts, glossary, misconceptions=misconceptions)
     for path in chart_files(root / "charts"):   # runs each chart's data(), never draws it
         try:
             site.charts[path.stem] = compute(path, f"charts/{path.name}", facts)
@@ -76,6 +81,7 @@ def check(root: Path) -> list[ContentError]:
     for page, text in texts.items():
         src = page.relative_to(docs).as_posix()
         site.add_page(src, "" if src == "index.md" else src[:-3] + "/", text)
+    problems.extend(site.check_misconceptions(f"docs/{MISCONCEPTIONS}"))
 
     generated = {"glossary.md": {f"term-{term}" for term in glossary},
                  "sources.md": {f"src-{source}" for source in facts.sources} | {"illustrative"}}
@@ -98,6 +104,13 @@ def check(root: Path) -> list[ContentError]:
             renderer.render(text)
         except ContentError as error:
             problems.extend(_flatten(error))
+        for segment in segments(text, set()):          # quiz lint: can the answers be guessed?
+            if segment.kind == "text":
+                try:
+                    for _start, _end, quiz in find_quizzes(segment.lines, segment.line, name):
+                        problems.extend(lint_quiz(quiz, name, facts))
+                except ContentError:
+                    pass                                  # reported by the renderer above
         for line, quantity, kind in bare_quantities(text):
             problems.append(ContentError(
                 name, line, f"{kind} written into the text: '{quantity}'",

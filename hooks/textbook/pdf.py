@@ -147,7 +147,7 @@ def _relative(path: Path, root: Path) -> str:
 
 DROP = ", ".join([
     "script", "style", "link", "noscript", "button", "input", "form", "a.headerlink", "a.anchor-link",
-    ".md-content__button", "aside.md-source-file", ".fd-progress", ".fd-nav-mark", ".fd-q__actions",
+    ".md-content__button", "aside.md-source-file", ".fd-progress", ".fd-review", ".fd-nav-mark", ".fd-q__actions",
     ".fd-pdf-link", ".fd-q__status", ".fd-quiz__score", ".fd-exam__result", "details.fd-q__answer", ".fd-opt__feedback",
     ".fd-q__explanation", "img[src*='#only-dark']", ".zeroclipboard-container",
     "clipboard-copy", ".fd-screen-only", ".fd-lab-download", ".jp-InputPrompt", ".jp-OutputPrompt", ".jp-Collapser",

@@ -17,6 +17,7 @@ indented quote line. HTML comments (invisible on GitHub) mark where quizzes and 
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ QUIZ_END = re.compile(r"^\s*<!--\s*/quiz\s*-->\s*$")
 QUESTION = re.compile(r"^\s*<!--\s*question:\s*(?P<id>\S+)(?:\s+(?P<kind>\S+))?\s*-->\s*$")
 OPTION = re.compile(r"^\s*[-*+]\s+\[(?P<mark>[ xX])\]\s*(?P<text>.*)$")
 FEEDBACK = re.compile(r"^\s+>\s?(?P<text>.*)$")
+MISCONCEPTION = re.compile(r"^\s+>\s*Misconception:\s*(?P<id>.*?)\s*$")
 EXPLANATION = re.compile(r"^\s*Explanation:\s*(?P<text>.*)$")
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KINDS = ("single", "multiple")
@@ -38,6 +40,13 @@ class Option:
     correct: bool
     line: int
     feedback: str = ""
+    misconception: str = ""      # the id of a misconception in docs/misconceptions.yml this option shows
+    misconception_line: int = 0
+
+    @property
+    def id(self) -> str:
+        """A stable id from the option's source text: saved answers survive options being reordered."""
+        return "o" + hashlib.sha1(" ".join(self.text.split()).encode("utf-8")).hexdigest()[:7]
 
 
 @dataclass
@@ -114,6 +123,19 @@ def parse_quiz(lines: list[str], first_line: int, file: str) -> Quiz:
             question.options.append(Option(match["text"].strip(), match["mark"] != " ", number))
             target = "option"
             continue
+        if (match := MISCONCEPTION.match(line)) and question.options and target == "feedback":
+            option = question.options[-1]
+            if option.misconception:
+                raise ContentError(file, number, f"a second misconception for option '{option.text[:40]}'",
+                                   f"An option names at most one misconception (it already names "
+                                   f"'{option.misconception}' on line {option.misconception_line}).")
+            if not ID.match(match["id"]):
+                raise ContentError(file, number, f"'{match['id']}' is not a valid misconception id",
+                                   "Write '  > Misconception: some-id', with an id from docs/misconceptions.yml "
+                                   "(lower-case words joined by hyphens).")
+            option.misconception, option.misconception_line = match["id"], number
+            target = "feedback"
+            continue
         if (match := FEEDBACK.match(line)) and question.options and target in ("option", "feedback"):
             option = question.options[-1]
             option.feedback = f"{option.feedback} {match['text'].strip()}".strip()
@@ -162,7 +184,17 @@ def _validate(quiz: Quiz, file: str) -> None:
             raise ContentError(file, correct[1].line, f"{where} has {len(correct)} correct options but is "
                                "single-choice", "Mark exactly one '- [x]', or write 'multiple' after the "
                                "question id to make it select-all-that-apply.")
+        ids: dict[str, int] = {}
         for option in question.options:
+            if option.id in ids:
+                raise ContentError(file, option.line, f"{where} has the same option twice (also on line "
+                                   f"{ids[option.id]})", "Give every option its own wording.")
+            ids[option.id] = option.line
+            if option.misconception and option.correct:
+                raise ContentError(file, option.misconception_line, f"the correct option '{option.text[:40]}' in "
+                                   f"{where} names misconception '{option.misconception}'",
+                                   "Misconceptions belong to wrong options: remove the line, or move it to the "
+                                   "wrong option that shows the misconception.")
             if not option.text:
                 raise ContentError(file, option.line, f"{where} has an empty option")
             if not option.feedback:

@@ -14,7 +14,9 @@ from .errors import ContentError, ContentErrors, did_you_mean
 from .facts import STYLES, Facts, describe, format_fact
 from .glossary import Term, abbreviations
 from .inline import render_inline
+from .links import anchors
 from .markdown_scan import FACT_MARKER, Directive, replace_inline, segments
+from .misconceptions import Misconception, check_sections, unknown
 from .quizzes import Quiz, find_quizzes
 from .tables import Cell
 
@@ -44,6 +46,11 @@ class Site:
     pages: dict[str, PageLink] = field(default_factory=dict)       # src path -> link
     fact_pages: dict[str, list[str]] = field(default_factory=dict)  # fact id -> src paths using it
     questions: dict[str, str] = field(default_factory=dict)        # question id -> "file:line"
+    quiz_ids: dict[str, str] = field(default_factory=dict)         # quiz id -> "file:line"
+    quizzes: dict[str, list[Quiz]] = field(default_factory=dict)   # src path -> its quizzes, for the review page
+    anchors: dict[str, set[str]] = field(default_factory=dict)     # src path -> its heading anchors
+    misconceptions: dict[str, Misconception] = field(default_factory=dict)
+    review: str = ""                                               # href of the page with the review block
     charts: dict = field(default_factory=dict)                     # chart name -> charts.Chart
     env: jinja2.Environment = field(default_factory=template_env)
 
@@ -59,7 +66,12 @@ class Site:
                 continue                     # reported with file:line when the page renders
             for _start, _end, quiz in found[:1]:
                 link.quiz, link.questions, link.exam = quiz.id, len(quiz.questions), quiz.exam
+            self.quizzes.setdefault(src, []).extend(quiz for _start, _end, quiz in found)
+        if any(segment.directive and segment.directive.name == "review"
+               for segment in segments(markdown, {"review"})):
+            self.review = url
         self.pages[src] = link
+        self.anchors[src] = anchors(markdown)
         for fact_id in [fact_id for fact_id, _line in fact_uses(markdown)] + self._block_facts(markdown):
             users = self.fact_pages.setdefault(fact_id, [])
             if src not in users:
@@ -82,6 +94,10 @@ class Site:
             elif directive.name == "stat-cards":
                 found += [line.partition(":")[0].strip() for line in directive.body if line.strip()]
         return found
+
+    def check_misconceptions(self, name: str) -> list[ContentError]:
+        """Every misconception's section must be a real page and heading."""
+        return check_sections(self.misconceptions, self.anchors, name)
 
     @functools.cached_property
     def abbreviations(self) -> str:
@@ -130,6 +146,7 @@ class PageRenderer:
             "glossary": self._glossary,
             "sources": self._sources,
             "progress": self._progress,
+            "review": self._review,
             "fact-table": self._fact_table,
             "chart": self._chart,
         }
@@ -199,25 +216,45 @@ class PageRenderer:
         return out
 
     def _quiz(self, quiz: Quiz) -> str:
-        questions = []
+        where = f"{self.src}:{quiz.line}"
+        if self.site.quiz_ids.get(quiz.id, where) != where:
+            self.error(quiz.line, f"duplicate quiz id '{quiz.id}' (also at {self.site.quiz_ids[quiz.id]})",
+                       "Quiz ids must be unique across the course: rename one of the two.")
+        self.site.quiz_ids[quiz.id] = where
         for question in quiz.questions:
             where = f"{self.src}:{question.line}"
             if question.id in self.site.questions and self.site.questions[question.id] != where:
                 self.error(question.line, f"duplicate question id '{question.id}' (also at "
                            f"{self.site.questions[question.id]})", "Question ids must be unique across the course.")
             self.site.questions[question.id] = where
+        return str(self.site.env.get_template("quiz.html").module.quiz(quiz, self._questions(quiz)))
 
+    def _questions(self, quiz: Quiz) -> list[dict]:
+        """A quiz's questions as the template needs them: text, options and feedback as HTML."""
+        questions = []
+        for question in quiz.questions:
             def html(text: str, line: int = question.line) -> str:
                 return FACT_MARKER.sub(lambda m: self._fact(m, line), render_inline(text)) if text else ""
 
+            options = []
+            for option in question.options:
+                misconception = None
+                if option.misconception:
+                    item = self.site.misconceptions.get(option.misconception)
+                    if item is None:
+                        self.errors.append(unknown(option.misconception, self.site.misconceptions,
+                                                   self.src, option.misconception_line))
+                    else:
+                        page = self.site.pages.get(item.page)
+                        misconception = {"id": item.id, "statement": item.statement,
+                                         "href": self.href(f"{page.href if page else item.page}#{item.anchor}")}
+                options.append({"id": option.id, "correct": option.correct, "html": html(option.text, option.line),
+                                "feedback_html": html(option.feedback, option.line), "misconception": misconception})
             questions.append({
                 "id": question.id, "kind": question.kind, "html": html(question.text),
-                "explanation_html": html(question.explanation),
-                "options": [{"correct": option.correct, "html": html(option.text, option.line),
-                             "feedback_html": html(option.feedback, option.line)}
-                            for option in question.options],
+                "explanation_html": html(question.explanation), "options": options,
             })
-        return str(self.site.env.get_template("quiz.html").module.quiz(quiz, questions))
+        return questions
 
     def fill(self, html: str) -> str:
         """Put the rendered directive blocks into the page's HTML."""
@@ -384,4 +421,16 @@ class PageRenderer:
                     "questions": link.questions, "exam": link.exam}
                    for link in sorted(self.site.pages.values(), key=lambda link: (link.exam, link.title))
                    if link.quiz]
-        return str(self.site.env.get_template("quiz.html").module.progress(lessons))
+        review = self.href(self.site.review) if self.site.review else ""
+        return str(self.site.env.get_template("quiz.html").module.progress(lessons, review))
+
+    def _review(self, directive: Directive) -> str:
+        """Every question of the course, hidden: quiz.js shows the ones due for review, one at a time."""
+        sources = []
+        for src, link in sorted(self.site.pages.items(), key=lambda item: (item[1].exam, item[1].title)):
+            for quiz in self.site.quizzes.get(src, []):
+                errors = len(self.errors)
+                sources.append({"quiz": quiz, "title": link.title, "href": self.href(link.href),
+                                "questions": self._questions(quiz)})
+                del self.errors[errors:]       # a quiz's mistakes are reported on its own page, with its lines
+        return str(self.site.env.get_template("quiz.html").module.review(sources))

@@ -4,7 +4,13 @@
 (() => {
   const STORE_KEY = "fdta.progress.v1"
 
-  /* Progress lives in localStorage; disabled, full or corrupted storage must never break the page. */
+  /* Progress lives in localStorage; disabled, full or corrupted storage must never break the page.
+     The record carries its version: 1 had answers (by option position) and no review schedule;
+     2 adds `review` (Leitner boxes) and saves answers by option id. Version 1 records are upgraded
+     on reading, so an old export still imports. */
+  const VERSION = 2
+  const DAY = 24 * 60 * 60 * 1000
+  const INTERVALS = [1, 2, 4, 8, 16]          // days a question waits in boxes 1 to 5
   function valid(data) {
     return data && typeof data === "object" && !Array.isArray(data) &&
       data.questions && typeof data.questions === "object" && !Array.isArray(data.questions)
@@ -13,10 +19,46 @@
     let data = null
     try { data = JSON.parse(localStorage.getItem(STORE_KEY) || "null") } catch (error) { /* unreadable */ }
     if (!valid(data)) data = { version: 1, questions: {} }
-    for (const key of ["tests", "pages", "quizzes"])
+    for (const key of ["tests", "pages", "quizzes", "review"])
       if (!data[key] || typeof data[key] !== "object" || Array.isArray(data[key])) data[key] = {}
+    if (data.version !== VERSION) {
+      // Version 1: start the schedule from the answers already given (wrong: box 1, right: box 2).
+      for (const [id, answer] of Object.entries(data.questions)) {
+        if (!answer || typeof answer !== "object" || data.review[id]) continue
+        const at = Date.parse(answer.at)
+        const box = answer.right ? 2 : 1
+        data.review[id] = { box, due: new Date((isNaN(at) ? Date.now() : at) + INTERVALS[box - 1] * DAY).toISOString() }
+      }
+      data.version = VERSION
+    }
+    for (const [id, entry] of Object.entries(data.review)) {   // drop entries a hand-edited file broke
+      if (!entry || typeof entry !== "object" || !(entry.box >= 1 && entry.box <= INTERVALS.length) ||
+          isNaN(Date.parse(entry.due))) delete data.review[id]
+    }
     return data
   }
+
+  /* Leitner boxes: a wrong answer puts the question in box 1 (back tomorrow), a right one moves it
+     up a box, and each box waits twice as long as the one before (1, 2, 4, 8, 16 days). */
+  function schedule(data, id, right) {
+    const entry = data.review[id]
+    const box = right ? Math.min(INTERVALS.length, (entry ? entry.box : 1) + 1) : 1
+    const now = Date.now()
+    data.review[id] = { box, due: new Date(now + INTERVALS[box - 1] * DAY).toISOString(), seen: new Date(now).toISOString() }
+  }
+  function dueIds(data, known) {
+    const now = Date.now()
+    return Object.entries(data.review)
+      .filter(([id, entry]) => Date.parse(entry.due) <= now && (!known || known.has(id)))
+      .sort((a, b) => Date.parse(a[1].due) - Date.parse(b[1].due))
+      .map(([id]) => id)
+  }
+  function nextDue(data, known) {
+    const times = Object.entries(data.review).filter(([id]) => !known || known.has(id))
+      .map(([, entry]) => Date.parse(entry.due))
+    return times.length ? new Date(Math.min(...times)) : null
+  }
+  const dateText = date => date.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" })
   function save(data) {
     try { localStorage.setItem(STORE_KEY, JSON.stringify(data)) } catch (error) { /* storage unavailable */ }
   }
@@ -30,17 +72,33 @@
       (option.dataset.correct === "true") === option.querySelector("input").checked)
   }
 
-  function show(fieldset, status) {
+  /* A word beside an option, so right and wrong never rest on colour alone. */
+  function tag(option, text) {
+    const label = option.querySelector("label")
+    label.querySelectorAll(".fd-opt__tag").forEach(old => old.remove())
+    if (!text) return
+    const mark = document.createElement("span")
+    mark.className = "fd-opt__tag"
+    mark.textContent = text
+    label.append(" ", mark)
+  }
+
+  /* Show the feedback: of the picked options, of every option of a select-all question, or (`all`,
+     the module test) of every option with the correct ones marked. */
+  function show(fieldset, status, all = false) {
     const multiple = fieldset.dataset.kind === "multiple"
     const picked = chosen(fieldset)
     const right = isRight(fieldset)
     options(fieldset).forEach(option => {
       const feedback = option.querySelector(".fd-opt__feedback")
-      const visible = multiple || picked.includes(option)
+      const visible = all || multiple || picked.includes(option)
+      const correct = option.dataset.correct === "true"
       feedback.hidden = !visible
       option.classList.toggle("fd-opt--picked", picked.includes(option))
-      option.classList.toggle("fd-opt--right", visible && option.dataset.correct === "true")
-      option.classList.toggle("fd-opt--wrong", picked.includes(option) && option.dataset.correct !== "true")
+      option.classList.toggle("fd-opt--right", visible && correct)
+      option.classList.toggle("fd-opt--wrong", picked.includes(option) && !correct)
+      tag(option, visible && correct ? (picked.includes(option) ? "Correct · your answer" : "Correct answer")
+        : picked.includes(option) ? "Your answer" : "")
     })
     const explanation = fieldset.querySelector(".fd-q__explanation")
     if (explanation) explanation.hidden = false
@@ -58,6 +116,7 @@
       option.querySelector("input").checked = false
       option.querySelector(".fd-opt__feedback").hidden = true
       option.classList.remove("fd-opt--picked", "fd-opt--right", "fd-opt--wrong")
+      tag(option, "")
     })
     const explanation = fieldset.querySelector(".fd-q__explanation")
     if (explanation) explanation.hidden = true
@@ -67,11 +126,48 @@
 
   function updateScore(root) {
     const fieldsets = Array.from(root.querySelectorAll(".fd-q"))
+    updateRevisit(root, fieldsets, "h3")
     const answered = fieldsets.filter(fieldset => fieldset.dataset.state)
     const right = fieldsets.filter(fieldset => fieldset.dataset.state === "right")
     root.querySelector(".fd-quiz__score").textContent = answered.length
       ? `Score: ${right.length} of ${fieldsets.length} right (${answered.length} answered).`
       : `${fieldsets.length} questions. Answers are kept in this browser only.`
+  }
+
+  /* "What to revisit": the misconceptions the wrong options picked in these questions show, each
+     linking to the section that corrects it. Returns the section, or null when there is nothing. */
+  function revisit(fieldsets, level) {
+    const seen = new Map()
+    fieldsets.filter(fieldset => fieldset.dataset.state).forEach(fieldset => chosen(fieldset).forEach(option => {
+      if (option.dataset.correct !== "true" && option.dataset.misconception && !seen.has(option.dataset.misconception))
+        seen.set(option.dataset.misconception, option.dataset)
+    }))
+    if (!seen.size) return null
+    const section = document.createElement("section")
+    section.className = "fd-revisit"
+    const heading = document.createElement(level)
+    heading.className = "fd-revisit__title"
+    heading.textContent = "What to revisit"
+    const intro = document.createElement("p")
+    intro.textContent = seen.size === 1 ? "Your answers suggest this idea; the linked section sets it straight:"
+      : "Your answers suggest these ideas; each linked section sets one straight:"
+    const list = document.createElement("ul")
+    seen.forEach(data => {
+      const item = document.createElement("li")
+      const link = document.createElement("a")
+      link.href = data.misconceptionHref
+      link.textContent = data.misconceptionStatement
+      item.append(link)
+      list.append(item)
+    })
+    section.append(heading, intro, list)
+    return section
+  }
+  function updateRevisit(root, fieldsets, level, before) {
+    root.querySelectorAll(":scope > .fd-revisit").forEach(old => old.remove())
+    const section = revisit(fieldsets, level)
+    if (section) root.insertBefore(section, before || null)
+    return section
   }
 
   /* A pair of buttons (the second hidden until it is useful) and a polite live region. */
@@ -108,9 +204,10 @@
       retry.hidden = false
       const data = load()
       data.questions[id] = {
-        answer: chosen(fieldset).map(option => option.querySelector("input").value),
+        answer: chosen(fieldset).map(option => option.dataset.option),
         right: isRight(fieldset), quiz: root.dataset.quiz, at: new Date().toISOString()
       }
+      schedule(data, id, isRight(fieldset))
       save(data)
       updateScore(root)
       document.dispatchEvent(new CustomEvent("fd:progress"))
@@ -121,17 +218,20 @@
       const data = load()
       delete data.questions[id]
       save(data)
-      updateScore(root)
+      updateScore(root)       // the review schedule keeps the miss: the question still comes back
       fieldset.querySelector("input").focus()
       document.dispatchEvent(new CustomEvent("fd:progress"))
     })
 
-    // Bring back an earlier answer (question ids are stable, so this survives site updates).
+    // Bring back an earlier answer. Question ids are stable and options are saved by their own id
+    // (a hash of their text), so reordering or adding options never restores the wrong choice.
+    // Answers saved by version 1 of the record are option positions ("1", "2", …).
     const saved = progress.questions[id]
     if (saved && Array.isArray(saved.answer)) {
-      options(fieldset).forEach(option => {
-        const input = option.querySelector("input")
-        input.checked = saved.answer.includes(input.value)
+      const legacy = saved.answer.length && saved.answer.every(value => /^\d{1,2}$/.test(String(value)))
+      options(fieldset).forEach((option, index) => {
+        option.querySelector("input").checked =
+          saved.answer.map(String).includes(legacy ? String(index + 1) : option.dataset.option)
       })
       if (chosen(fieldset).length) {
         show(fieldset, status)
@@ -140,7 +240,9 @@
     }
   }
 
-  /* Exam mode (the module test): answer everything, submit once, see the score and what was missed. */
+  /* Exam mode (the module test): answer everything, submit once. Then the result comes first (focus
+     moves there and it is announced), every question shows its correct options and the feedback of
+     every option, and "What to revisit" and "Retake" follow the questions. */
   function mountExam(root) {
     const fieldsets = Array.from(root.querySelectorAll(".fd-q"))
     const statuses = new Map()
@@ -152,23 +254,26 @@
       fieldset.append(status)
       statuses.set(fieldset, status)
     })
-    const [actions, result] = controls(["fd-exam__submit", "Submit the test"],
-      ["fd-exam__retake", "Retake the test"], "div")
+    const result = liveRegion("div")
     result.className = "fd-exam__result"
     result.tabIndex = -1
-    root.append(actions, result)
+    root.prepend(result)
+    const [actions, message] = controls(["fd-exam__submit", "Submit the test"], ["fd-exam__retake", "Retake the test"])
+    message.className = "fd-exam__message"
+    root.append(actions, message)
     const [submit, retake] = actions.querySelectorAll("button")
     const pass = Number(root.dataset.pass) || 80
 
     submit.addEventListener("click", () => {
       const unanswered = fieldsets.filter(fieldset => !chosen(fieldset).length)
       if (unanswered.length) {
-        result.textContent = `Answer every question first: ${unanswered.length} still open.`
+        message.textContent = `Answer every question first: ${unanswered.length} still open.`
         unanswered[0].querySelector("input").focus()
         return
       }
+      message.textContent = ""
       fieldsets.forEach(fieldset => {
-        show(fieldset, statuses.get(fieldset))
+        show(fieldset, statuses.get(fieldset), true)
         fieldset.querySelectorAll("input").forEach(input => { input.disabled = true })
       })
       const missed = fieldsets.filter(fieldset => fieldset.dataset.state !== "right")
@@ -176,30 +281,47 @@
       const percent = Math.round(100 * right / fieldsets.length)
       const passed = percent >= pass
       result.innerHTML = ""
+      result.dataset.passed = String(passed)
       const heading = document.createElement("p")
       heading.className = "fd-exam__score"
       heading.textContent = `You scored ${right} of ${fieldsets.length} (${percent}%). ` +
         (passed ? `Passed: the pass mark is ${pass}%.` : `Not passed yet: the pass mark is ${pass}%.`)
       result.append(heading)
+      const guide = document.createElement("p")
+      guide.textContent = "Below, every question shows its correct answer and why each option is right or wrong."
+      result.append(guide)
       if (missed.length) {
         const intro = document.createElement("p")
-        intro.textContent = "Questions to look at again (the feedback under each option explains):"
+        intro.textContent = `Questions you missed (${missed.length}):`
         const list = document.createElement("ul")
+        list.className = "fd-exam__missed"
         missed.forEach(fieldset => {
           const item = document.createElement("li")
           const link = document.createElement("a")
           link.href = `#${fieldset.id}`
-          link.textContent = fieldset.querySelector(".fd-q__text").textContent.trim()
+          link.textContent = `Question ${fieldsets.indexOf(fieldset) + 1}`
+          link.title = fieldset.querySelector(".fd-q__text").textContent.trim()
           item.append(link)
           list.append(item)
         })
         result.append(intro, list)
+      }
+      const section = updateRevisit(root, fieldsets, "h2", actions)
+      if (section) {
+        const more = document.createElement("p")
+        const link = document.createElement("a")
+        link.href = "#fd-revisit"
+        link.textContent = "What to revisit"
+        section.id = "fd-revisit"
+        more.append("The ideas your wrong answers suggest are listed under ", link, ", after the questions.")
+        result.append(more)
       }
       result.focus()
       submit.hidden = true
       retake.hidden = false
       const data = load()
       data.tests[root.dataset.quiz] = { right, total: fieldsets.length, percent, passed, at: new Date().toISOString() }
+      fieldsets.forEach(fieldset => schedule(data, fieldset.dataset.question, fieldset.dataset.state === "right"))
       save(data)
       document.dispatchEvent(new CustomEvent("fd:progress"))
     })
@@ -209,10 +331,86 @@
         reset(fieldset, statuses.get(fieldset))
       })
       result.textContent = ""
+      delete result.dataset.passed
+      root.querySelectorAll(":scope > .fd-revisit").forEach(old => old.remove())
       submit.hidden = false
       retake.hidden = true
       fieldsets[0].querySelector("input").focus()
     })
+  }
+
+  /* The Review page: the questions due, one at a time, with the same options and feedback as in the
+     lessons. Answering moves each question between the Leitner boxes. */
+  function mountReview(root) {
+    if (root.dataset.mounted) return
+    root.dataset.mounted = "true"
+    root.classList.add("fd-review--live")
+    const status = root.querySelector(".fd-review__status")
+    const bank = new Map(Array.from(root.querySelectorAll(".fd-q")).map(fieldset => [fieldset.dataset.question, fieldset]))
+    bank.forEach(fieldset => {
+      const answer = fieldset.querySelector(".fd-q__answer")
+      if (answer) answer.hidden = true
+    })
+    const [actions, feedback] = controls(["fd-q__check", "Check answer"], ["fd-review__next", "Next question"])
+    feedback.className = "fd-q__status"
+    const [check, next] = actions.querySelectorAll("button")
+    let current = null, queue = [], done = 0
+
+    function place(fieldset) {
+      fieldset.append(actions, feedback)
+      root.querySelectorAll(":scope .fd-revisit").forEach(old => old.remove())
+    }
+    function advance(focus) {
+      if (current) {
+        reset(current, feedback)
+        current.classList.remove("fd-q--current")
+      }
+      const data = load()
+      queue = dueIds(data, new Set(bank.keys()))
+      current = queue.length ? bank.get(queue[0]) : null
+      check.hidden = false
+      next.hidden = true
+      if (!current) {
+        actions.remove()
+        feedback.remove()
+        const later = nextDue(data, new Set(bank.keys()))
+        status.textContent = (done ? `Done: you reviewed ${done} question${done === 1 ? "" : "s"}. ` : "") +
+          (later ? `Nothing is due now. The next question is due on ${dateText(later)}.`
+            : "Nothing to review yet. Answer the quizzes in the lessons: questions you miss come back here.")
+        if (focus) status.focus()
+        return
+      }
+      status.textContent = `${queue.length} question${queue.length === 1 ? "" : "s"} due for review.`
+      current.classList.add("fd-q--current")
+      place(current)
+      if (focus) current.querySelector("input").focus()
+    }
+    check.addEventListener("click", () => {
+      if (!chosen(current).length) {
+        feedback.classList.remove("fd-q__status--quiet")
+        feedback.textContent = "Choose an answer first."
+        return
+      }
+      show(current, feedback)
+      const right = isRight(current)
+      const data = load()
+      schedule(data, current.dataset.question, right)
+      save(data)
+      done += 1
+      const box = data.review[current.dataset.question].box
+      const section = revisit([current], "h2")
+      if (section) current.after(section)
+      const left = dueIds(data, new Set(bank.keys())).length
+      status.textContent = (right ? "Right. " : "Not right this time. ") +
+        `It comes back in ${INTERVALS[box - 1]} day${box === 1 ? "" : "s"}. ` +
+        (left ? `${left} more due.` : "That was the last one due.")
+      check.hidden = true
+      next.hidden = false
+      next.focus()
+      document.dispatchEvent(new CustomEvent("fd:progress"))
+    })
+    next.addEventListener("click", () => advance(true))
+    advance(false)
   }
 
   function mountQuiz(root) {
@@ -256,6 +454,13 @@
       done += state.right === state.total
       score.textContent = state.answered ? `${state.right} of ${state.total} right` : "not started"
     })
+    const review = root.querySelector(".fd-progress__review")
+    if (review) {
+      const due = dueIds(data).length
+      review.hidden = false
+      review.querySelector(".fd-progress__due").textContent =
+        due ? `${due} question${due === 1 ? "" : "s"} due` : "no questions due"
+    }
     const lessons = rows.filter(row => row.dataset.exam !== "true").length
     root.querySelector(".fd-progress__summary").textContent =
       `${read} of ${lessons} lessons read, ${done} of ${lessons} quizzes fully right. Kept in this browser only.`
@@ -354,6 +559,7 @@
   const mountAll = () => {
     document.querySelectorAll("[data-quiz]").forEach(mountQuiz)
     document.querySelectorAll("[data-progress]").forEach(mountProgress)
+    document.querySelectorAll("[data-review]").forEach(mountReview)
     trackReading()
     markNavigation()
   }
