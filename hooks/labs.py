@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from textbook.errors import ContentError
+from textbook.extension import leftover_syntax
 from textbook.labs import LABS_DIR, Lab, executed_notebook, is_lab
 
 log = logging.getLogger("mkdocs.hooks.labs")
@@ -45,6 +46,12 @@ def on_files(files, config, **kwargs):
 def on_page_content(html_text, *, page, config, files, **kwargs):
     if not is_lab(page.file.src_uri):
         return html_text
+    left = leftover_syntax(html_text)
+    if left:       # a lab's text is rendered by mkdocs-jupyter, which knows nothing of the course syntax
+        docs = Path(config.docs_dir).resolve().relative_to(Path(config.config_file_path).resolve().parent)
+        raise PluginError(f"{(docs / page.file.src_uri).as_posix()}: course syntax in a lab is shown raw: "
+                          f"{', '.join(repr(item) for item in dict.fromkeys(left))}\n"
+                          "  Labs are notebooks: write figures out in the lab's text, or move them to a lesson.")
     name = Path(page.file.src_uri).stem
     download = (f'<p class="fd-lab-download"><a href="{html.escape(name)}.ipynb" download>'
                 f'Download this lab as a Jupyter notebook ({html.escape(name)}.ipynb)</a>. '

@@ -66,8 +66,9 @@ class Project:
               custom_dir: {ROOT / 'overrides'}
               font: false
             hooks:
-              - {ROOT / 'hooks' / 'facts.py'}
-            markdown_extensions: [abbr, admonition, attr_list, md_in_html, pymdownx.details, pymdownx.superfences]
+              - {ROOT / 'hooks' / 'current_page.py'}
+            markdown_extensions: [abbr, admonition, attr_list, md_in_html, pymdownx.details, pymdownx.superfences,
+                                  textbook.extension]
             """))
 
     def write(self, name: str, text: str) -> Path:

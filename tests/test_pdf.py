@@ -355,13 +355,13 @@ theme:
 extra:
   pdf: !ENV [TEXTBOOK_PDF, ""]
 hooks:
-  - {root}/hooks/facts.py
+  - {root}/hooks/current_page.py
 plugins:
   - search
   - mkdocs-jupyter:
       include_source: true
 markdown_extensions: [abbr, admonition, attr_list, md_in_html, pymdownx.details, pymdownx.superfences,
-                      {{pymdownx.tabbed: {{alternate_style: true}}}}]
+                      {{pymdownx.tabbed: {{alternate_style: true}}}}, textbook.extension]
 nav:
   - Home: index.md
   - Lessons:

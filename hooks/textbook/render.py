@@ -1,6 +1,7 @@
 """Turn the course's own Markdown syntax into HTML: facts, stat cards, key terms, glossary, sources."""
 from __future__ import annotations
 
+import base64
 import functools
 import re
 from collections import defaultdict
@@ -123,6 +124,17 @@ def fact_uses(markdown: str) -> list[tuple[str, int]]:
             replace_inline(line, FACT_MARKER,
                            lambda m, n=segment.line + offset: found.append((m[1], n)) or m[0])
     return found
+
+
+def chart_images(chart) -> dict[str, str]:
+    """The chart's pictures (light and dark theme) as data: URLs, so the page carries them itself.
+
+    Zensical copies only the docs folder and the theme into the site and keeps each page's HTML
+    between builds, so a file made during the build would not reach it; a picture inside the
+    page reaches the site on MkDocs and Zensical alike. As an image, an SVG never runs scripts.
+    """
+    return {theme: "data:image/svg+xml;base64," + base64.b64encode(chart.svg.get(theme, "").encode("utf-8")).decode("ascii")
+            for theme in ("light", "dark")}
 
 
 def page_title(markdown: str, fallback: str) -> str:
@@ -414,7 +426,7 @@ class PageRenderer:
         kinds = sorted({facts.facts[fact_id].qualifier for fact_id in chart.facts} - {"reported"})
         qualifiers = ", ".join(kinds[:-1]) + " or " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
         return str(self.site.table_macros.chart(
-            chart, self._anchor(f"chart-{name}"), self.href(f"assets/charts/{name}"), sources, qualifiers, self.href("sources/#illustrative")))
+            chart, self._anchor(f"chart-{name}"), chart_images(chart), sources, qualifiers, self.href("sources/#illustrative")))
 
     def _progress(self, directive: Directive) -> str:
         lessons = [{"title": link.title, "href": self.href(link.href), "path": link.href, "quiz": link.quiz,

@@ -1,0 +1,37 @@
+"""Tell the course's Markdown extension (textbook.extension) which page MkDocs is rendering.
+
+Zensical hands that to Markdown extensions itself; MkDocs does not, so this hook does, and turns
+the extension's ``file:line`` errors into MkDocs' clean PluginError. It also makes `mkdocs serve`
+redraw when a chart's definition in charts/ changes. Everything else lives in the extension.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from textbook import extension
+
+
+def on_config(config, **kwargs):
+    extension.context.project = Path(config.config_file_path).resolve().parent
+    extension.context.docs = Path(config.docs_dir).resolve()
+    extension.context.directory_urls = config.use_directory_urls
+    extension.context.fail = lambda error: PluginError(str(error))
+
+
+def on_page_markdown(markdown, *, page, config, files, **kwargs):
+    extension.context.page = extension.PageContext(page.file.src_uri, page.url)
+    return markdown
+
+
+def on_page_content(html, *, page, config, files, **kwargs):
+    extension.context.page = None
+    return html
+
+
+def on_serve(server, config, builder, **kwargs):
+    charts = Path(config.config_file_path).resolve().parent / "charts"
+    if charts.is_dir():
+        server.watch(str(charts))
+    return server

@@ -1,0 +1,286 @@
+"""The course's own syntax as a Python-Markdown extension, so MkDocs and Zensical build it alike.
+
+    markdown_extensions:
+      - textbook.extension:
+          facts: facts.yml                     # paths are relative to the docs folder
+          glossary: glossary.yml
+          misconceptions: misconceptions.yml
+          charts: ../charts
+
+A preprocessor renders the course syntax of one page (facts, stat cards, key terms, tables,
+charts, quizzes, the progress and review views, the glossary and the Sources page) with
+``render.PageRenderer``; a postprocessor puts the rendered blocks into the page's HTML and stops
+the build, naming the page, if any course syntax is still there.
+
+What the renderer must know about the whole course (each page's title, which pages cite which
+fact, every quiz) is read here from the docs folder, once per build: it is kept while no source
+file changes. The page being rendered comes from Zensical's rendering context, or on MkDocs from
+``hooks/current_page.py``, because MkDocs tells a Markdown extension nothing about the page.
+
+No MkDocs or Zensical import: this module only reads what they hand to Markdown extensions.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
+
+from .charts import build_charts, chart_files
+from .errors import ContentError
+from .facts import load_facts
+from .glossary import load_glossary
+from .misconceptions import load_misconceptions
+from .render import PageRenderer, Site
+
+DIRECTIVES = ("stat-cards", "key-terms", "glossary", "sources", "progress", "review", "fact-table", "chart")
+
+# Course syntax that must never reach a reader: checked in each page's HTML outside code.
+LEFTOVER = re.compile(
+    r":fact\[[^\]\n]*\]"                                   # an inline fact marker
+    r"|<!--\s*(?:fd-slot \d+|quiz:|/quiz|question:)"       # a block slot or quiz marker
+    r"|class=\"[^\"]*\blanguage-(?:" + "|".join(DIRECTIVES) + r")\b"   # a directive shown as code
+    r"|<p>(?:`{3,}|~{3,})(?:" + "|".join(DIRECTIVES) + r")\b")           # a directive shown as text
+CODE = re.compile(r"<(pre|code)\b[^>]*>.*?</\1>", re.S)
+
+
+def leftover_syntax(html: str) -> list[str]:
+    """Course syntax left unrendered in a page's HTML (code blocks and code spans excepted)."""
+    outside_code = CODE.sub("", html)
+    return [match[0] for match in LEFTOVER.finditer(outside_code)]
+
+
+# --- What the build tells the extension ----------------------------------------------------------
+
+
+@dataclass
+class PageContext:
+    """The page being rendered, as a builder names it."""
+
+    src: str                  # path under the docs folder, e.g. "pretraining.md"
+    url: str                  # from the site root, e.g. "pretraining/"
+
+
+@dataclass
+class BuildContext:
+    """Set by a builder that cannot pass it through Markdown (MkDocs, through hooks/current_page.py)."""
+
+    project: Path | None = None
+    docs: Path | None = None
+    directory_urls: bool = True
+    page: PageContext | None = None
+    fail: Callable[[ContentError], Exception] | None = None     # turns our error into the builder's
+
+
+context = BuildContext()
+
+
+def _zensical_context(md: Markdown):
+    """Zensical registers a preprocessor holding the page and the configuration; MkDocs does not."""
+    for processor in md.preprocessors:
+        if type(processor).__name__ == "ContextPreprocessor" and hasattr(processor, "page"):
+            return processor
+    return None
+
+
+def _fail(error: ContentError, zensical: bool):
+    if context.fail is not None:
+        raise context.fail(error) from None
+    if zensical and sys.argv[1:2] != ["serve"]:
+        # Zensical prints any exception from an extension with a Python traceback; a contributor
+        # gets the file:line message alone, and the build still fails.
+        print(f"Error: {error}", file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        os._exit(1)
+    raise error
+
+
+# --- The whole course, read once per build ---------------------------------------------------------
+
+
+@dataclass
+class Course:
+    site: Site
+    docs: Path
+    prefix: str               # the docs folder as messages name it, e.g. "docs"
+    stamp: tuple = field(default=())
+
+
+_courses: dict[tuple, Course] = {}
+
+
+def _stamp(paths: list[Path]) -> tuple:
+    """Changes when any of these files changes: the cached course is then read again."""
+    stamp = []
+    for path in paths:
+        try:
+            status = path.stat()
+        except OSError:
+            stamp.append((str(path), None))
+            continue
+        stamp.append((str(path), status.st_mtime_ns, status.st_size))
+    return tuple(stamp)
+
+
+def page_url(src: str, directory_urls: bool = True) -> str:
+    """The URL a page gets from the site root, as MkDocs and Zensical make it."""
+    stem = src[:-3] if src.endswith(".md") else src
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return stem + "/"
+
+
+def course_pages(docs: Path) -> list[Path]:
+    return sorted(path for path in docs.rglob("*.md")
+                  if not any(part.startswith(".") for part in path.relative_to(docs).parts))
+
+
+def load_course(project: Path, docs: Path, options: dict, directory_urls: bool = True) -> Course:
+    """Facts, glossary, misconceptions, charts and every page's title, citations and quizzes."""
+    files = {name: (docs / options[name]).resolve() for name in ("facts", "glossary", "misconceptions")}
+    charts = (docs / options["charts"]).resolve()
+    pages = course_pages(docs)
+    stamp = _stamp([*files.values(), *pages, *chart_files(charts)] if charts.is_dir() else [*files.values(), *pages])
+    key = (str(project), str(docs), tuple(sorted(options.items())), directory_urls)
+    cached = _courses.get(key)
+    if cached and cached.stamp == stamp:
+        return cached
+
+    def shown(path: Path) -> str:
+        try:
+            return path.relative_to(project).as_posix()
+        except ValueError:
+            return str(path)
+
+    facts = load_facts(files["facts"], shown(files["facts"]))
+    glossary = load_glossary(files["glossary"], shown(files["glossary"]))
+    misconceptions = load_misconceptions(files["misconceptions"], shown(files["misconceptions"]))
+    site = Site(facts, glossary, misconceptions=misconceptions)
+    site.charts, _stats = build_charts(facts, charts, project / ".cache" / "charts", shown(charts))
+    for path in pages:
+        src = path.relative_to(docs).as_posix()
+        site.add_page(src, page_url(src, directory_urls), path.read_text(encoding="utf-8"))
+    problems = site.check_misconceptions(shown(files["misconceptions"]))
+    if problems:
+        raise problems[0] if len(problems) == 1 else _errors(problems)
+    course = Course(site, docs, shown(docs), stamp)
+    _courses.clear()                      # one course per process is enough; keep memory flat
+    _courses[key] = course
+    return course
+
+
+def _errors(problems: list[ContentError]) -> ContentError:
+    from .errors import ContentErrors
+    return ContentErrors(problems)
+
+
+def first_line(source: str, lines: list[str]) -> int:
+    """The file line where the Markdown handed to an extension starts, once front matter is removed.
+
+    MkDocs and Zensical both drop the front matter; Zensical also drops the blank lines after it.
+    """
+    first = next((index for index, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return 1
+    file_lines = source.split("\n")
+    start = 0
+    if file_lines and file_lines[0].rstrip() == "---":
+        start = next((index + 1 for index in range(1, len(file_lines))
+                      if file_lines[index].rstrip() in ("---", "...")), 0)
+    for index in range(start, len(file_lines)):
+        if file_lines[index].rstrip() == lines[first].rstrip():
+            return index + 1 - first
+    return 1
+
+
+# --- The extension ----------------------------------------------------------------------------------
+
+
+class CoursePreprocessor(Preprocessor):
+    """Renders the page's course syntax before any other extension reads the Markdown."""
+
+    def __init__(self, md: Markdown, extension: CourseExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        zensical = _zensical_context(self.md)
+        if zensical is not None:
+            config = zensical.config
+            project = Path(config["root_dir"]).resolve()
+            docs = (project / config["docs_dir"]).resolve()
+            directory_urls = bool(config.get("use_directory_urls", True))
+            page = PageContext(zensical.page.path, zensical.page.url)
+        elif context.page is not None and context.docs is not None:
+            project, docs, directory_urls, page = context.project, context.docs, context.directory_urls, context.page
+        else:
+            self.md.textbook_page = None      # not a course page (e.g. Markdown run by another tool)
+            return lines
+        try:
+            course = load_course(project, docs, self.extension.getConfigs(), directory_urls)
+            source = (docs / page.src).read_text(encoding="utf-8") if (docs / page.src).is_file() else ""
+            renderer = PageRenderer(course.site, f"{course.prefix}/{page.src}", "../" * page.url.count("/"))
+            rendered = renderer.render("\n".join(lines), first_line(source, lines))
+        except ContentError as error:
+            _fail(error, zensical is not None)
+        self.md.textbook_page = (renderer, zensical is not None)
+        return rendered.split("\n")
+
+
+class CoursePostprocessor(Postprocessor):
+    """Puts the rendered blocks into the page, then checks that no course syntax is left."""
+
+    def run(self, text: str) -> str:
+        state = getattr(self.md, "textbook_page", None)
+        if not state:
+            return text
+        renderer, zensical = state
+        html = renderer.fill(text)
+        left = leftover_syntax(html)
+        if left:
+            _fail(ContentError(renderer.src, None, f"course syntax was left unrendered in the built page: "
+                               f"{', '.join(repr(item) for item in dict.fromkeys(left))}",
+                               "Check the marker's spelling and that it is not inside raw HTML; "
+                               "write it inside `code` to show it literally."), zensical)
+        return html
+
+
+class CourseExtension(Extension):
+    """Facts, tables, charts, quizzes, key terms, glossary and sources: the course's Markdown syntax."""
+
+    def __init__(self, **kwargs) -> None:
+        self.config = {
+            "facts": ["facts.yml", "The facts file, relative to the docs folder."],
+            "glossary": ["glossary.yml", "The glossary, relative to the docs folder."],
+            "misconceptions": ["misconceptions.yml", "The misconceptions file, relative to the docs folder."],
+            "charts": ["../charts", "The folder of chart files, relative to the docs folder."],
+        }
+        for name, value in kwargs.items():
+            if name in self.config and not isinstance(value, str):
+                raise ContentError("mkdocs.yml", None, f"the option '{name}' of textbook.extension must be "
+                                   f"a path (text), not {type(value).__name__}",
+                                   f"Write it as '{name}: {self.config[name][0]}'.")
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.registerExtension(self)
+        # Before every other preprocessor (snippets 32, whitespace 30, fences 25, HTML blocks 20):
+        # the course's fences must not be read as code.
+        md.preprocessors.register(CoursePreprocessor(md, self), "textbook", 40)
+        # After raw HTML is restored (30) and ampersands are put back (20).
+        md.postprocessors.register(CoursePostprocessor(md), "textbook", 5)
+
+    def reset(self) -> None:
+        pass
+
+
+def makeExtension(**kwargs) -> CourseExtension:  # noqa: N802 (Python-Markdown's name)
+    return CourseExtension(**kwargs)
