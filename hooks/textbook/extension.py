@@ -21,6 +21,7 @@ No MkDocs or Zensical import: this module only reads what they hand to Markdown 
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -38,6 +39,9 @@ from .facts import load_facts
 from .glossary import load_glossary
 from .misconceptions import load_misconceptions
 from .render import PageRenderer, Site
+
+# MkDocs prints the INFO messages of loggers under "mkdocs"; Zensical prints none.
+log = logging.getLogger("mkdocs.textbook")
 
 DIRECTIVES = ("stat-cards", "key-terms", "glossary", "sources", "progress", "review", "fact-table", "chart")
 
@@ -164,7 +168,8 @@ def load_course(project: Path, docs: Path, options: dict, directory_urls: bool =
     glossary = load_glossary(files["glossary"], shown(files["glossary"]))
     misconceptions = load_misconceptions(files["misconceptions"], shown(files["misconceptions"]))
     site = Site(facts, glossary, misconceptions=misconceptions)
-    site.charts, _stats = build_charts(facts, charts, project / ".cache" / "charts", shown(charts))
+    site.charts, stats = build_charts(facts, charts, project / ".cache" / "charts", shown(charts))
+    log.info("Charts: %d drawn, %d from the cache", len(stats.drawn), len(stats.cached))
     for path in pages:
         src = path.relative_to(docs).as_posix()
         site.add_page(src, page_url(src, directory_urls), path.read_text(encoding="utf-8"))
