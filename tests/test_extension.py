@@ -1,0 +1,115 @@
+"""The course syntax as a Markdown extension: Markdown in, HTML out, in process (no site build)."""
+from __future__ import annotations
+
+import os
+
+import markdown
+import pytest
+
+from textbook import extension
+from textbook.errors import ContentError
+from textbook.extension import first_line, leftover_syntax, load_course, page_url
+
+EXTENSIONS = ["abbr", "attr_list", "md_in_html", "pymdownx.superfences", "textbook.extension"]
+OPTIONS = {"facts": "facts.yml", "glossary": "glossary.yml", "misconceptions": "misconceptions.yml",
+           "charts": "../charts"}
+
+
+@pytest.fixture
+def course(project):
+    """The small course of conftest, with the extension told which project it builds (as the MkDocs hook does)."""
+    saved = extension.BuildContext(**vars(extension.context))
+    extension.context.project, extension.context.docs = project.path, project.docs
+    extension.context.directory_urls, extension.context.fail = True, None
+    yield project
+    for name, value in vars(saved).items():
+        setattr(extension.context, name, value)
+
+
+def convert(project, src: str, text: str, extensions=EXTENSIONS, **configs) -> str:
+    """Render a page the way a builder does: the file exists, front matter is already removed."""
+    project.write(f"docs/{src}", text)
+    body = text.split("---\n", 2)[2] if text.startswith("---\n") else text
+    extension.context.page = extension.PageContext(src, page_url(src))
+    return markdown.Markdown(extensions=extensions, extension_configs=configs).convert(body)
+
+
+def test_a_fact_marker_becomes_the_fact_with_its_qualifier_and_source_link(course):
+    html = convert(course, "lesson.md", "# Lesson\n\nGPT-3 has :fact[gpt3.params].\n")
+    assert '<p>GPT-3 has <span class="fd-fact fd-fact--reported" data-fact="gpt3.params">175 billion' in html
+    assert '<abbr title="' in html                              # the glossary's hover definitions apply too
+    assert 'href="../sources/#src-brown2020"' in html          # relative to lesson/, as the page is served
+
+
+def test_a_block_is_filled_in_whole_and_never_left_in_a_paragraph(course):
+    html = convert(course, "index.md", "# Home\n\n```stat-cards\ngpt3.params: Parameters\n```\n")
+    assert html.count('class="fd-stat"') == 1 and "175B" in html
+    assert "fd-slot" not in html and "<p><div" not in html
+    assert 'href="sources/#src-brown2020"' in html               # the home page sits at the site root
+
+
+def test_the_sources_page_lists_the_pages_that_cite_a_fact(course):
+    course.write("docs/lesson.md", "# A lesson on sizes\n\nGPT-3 has :fact[gpt3.params].\n")
+    html = convert(course, "sources.md", "# Sources\n\n```sources\n```\n")
+    row = html.split('data-fact="gpt3.params"', 1)[1].split("</tr>", 1)[0]
+    assert '<a href="../lesson/">A lesson on sizes</a>' in row
+
+
+def test_errors_name_the_line_in_the_file_even_after_front_matter(course):
+    page = "---\ntitle: Home\n---\n\n# Home\n\nGPT-3 has :fact[gpt3.paramz].\n"
+    with pytest.raises(ContentError) as caught:
+        convert(course, "index.md", page)
+    assert str(caught.value).startswith("docs/index.md:7: unknown fact 'gpt3.paramz'. Did you mean 'gpt3.params'?")
+
+
+@pytest.mark.parametrize("handed", [
+    ["", "# Home", "", "text"],          # MkDocs: the front matter removed, the blank line after it kept
+    ["# Home", "", "text"],              # Zensical: the blank lines after the front matter removed too
+])
+def test_first_line_finds_where_the_handed_markdown_starts(handed):
+    source = "---\ntitle: Home\n---\n\n# Home\n\ntext\n"
+    start = first_line(source, handed)
+    assert source.split("\n")[start - 1 + handed.index("# Home")] == "# Home"
+
+
+def test_syntax_a_later_extension_brings_in_fails_naming_the_page(course):
+    """A snippet is included after the course syntax was rendered: its marker would reach readers raw."""
+    course.write("docs/snippet.txt", "GPT-3 has :fact[gpt3.params].\n")
+    with pytest.raises(ContentError) as caught:
+        convert(course, "index.md", '# Home\n\n--8<-- "snippet.txt"\n',
+                extensions=[*EXTENSIONS, "pymdownx.snippets"],
+                **{"pymdownx.snippets": {"base_path": [str(course.docs)]}})
+    assert str(caught.value).startswith("docs/index.md: course syntax was left unrendered in the built page: "
+                                        "':fact[gpt3.params]'")
+
+
+@pytest.mark.parametrize("html, left", [
+    ("<p>GPT-3 has :fact[gpt3.params].</p>", [":fact[gpt3.params]"]),
+    ("<p><code>:fact[gpt3.params]</code> and <!-- quiz: demo --></p>", ["<!-- quiz:"]),
+    ('<div class="language-chart highlight"><pre><code>cost</code></pre></div>', ['class="language-chart']),
+    ("<p>```fact-table models</p>", ["<p>```fact-table"]),
+    ('<pre><code class="language-markdown">:fact[x]\n```chart cost\n</code></pre>', []),
+])
+def test_leftover_syntax_is_found_outside_code_only(html, left):
+    assert leftover_syntax(html) == left
+
+
+def test_the_course_is_read_once_and_again_after_a_change(course):
+    options = dict(OPTIONS)
+    first = load_course(course.path, course.docs, options)
+    assert load_course(course.path, course.docs, options) is first
+    page = course.write("docs/new.md", "# A new page\n")
+    os.utime(page, ns=(1, 1))
+    second = load_course(course.path, course.docs, options)
+    assert second is not first and second.site.pages["new.md"].title == "A new page"
+
+
+def test_markdown_run_by_another_tool_is_left_alone(course):
+    extension.context.page = None
+    html = markdown.Markdown(extensions=EXTENSIONS).convert("Write `:fact[id]` to cite a fact.")
+    assert html == "<p>Write <code>:fact[id]</code> to cite a fact.</p>"
+
+
+def test_an_option_that_is_not_a_path_is_refused():
+    with pytest.raises(ContentError, match="the option 'facts' of textbook.extension must be a path"):
+        markdown.Markdown(extensions=["textbook.extension"], extension_configs={"textbook.extension": {"facts": 3}})
