@@ -1,0 +1,118 @@
+"""The course built by Zensical, the successor of Material for MkDocs, against the MkDocs build.
+
+Zensical reads mkdocs.yml but runs no hooks and no MkDocs plugins: everything a reader sees comes
+from the Markdown extension ``textbook.extension``. These builds are the slow tier: one real
+Zensical build of the course, shared by the tests here, and two of a one-page course.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ENV, ROOT, _free_port, serve
+from test_bad_inputs import PAGE
+from test_browser import test_quiz_gives_feedback_and_keeps_the_answer_after_reload as quiz_gives_feedback
+from textbook.extension import leftover_syntax
+
+ZENSICAL = [sys.executable, "-m", "zensical", "build"]
+ZENSICAL_PORT = _free_port()
+
+
+def run_zensical(project: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    # The course's package comes from hooks/ (or an install of it), as for MkDocs.
+    path = str(ROOT / "hooks") + (":" + ENV["PYTHONPATH"] if ENV.get("PYTHONPATH") else "")
+    return subprocess.run(ZENSICAL, cwd=project, capture_output=True, text=True,
+                          env={**ENV, "PYTHONPATH": path, **(env or {})})
+
+
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory) -> Path:
+    """The real course built by Zensical in a copy (Zensical's --clean would empty the course's .cache)."""
+    root = tmp_path_factory.mktemp("zensical")
+    for name in ("docs", "charts", "overrides"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    if (ROOT / ".cache" / "charts").is_dir():                  # drawn charts: no need to draw them again
+        shutil.copytree(ROOT / ".cache" / "charts", root / ".cache" / "charts")
+    result = run_zensical(root, {"SITE_URL": f"http://127.0.0.1:{ZENSICAL_PORT}/"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "site"
+
+
+def article(path: Path):
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one("article")
+
+
+def is_lab(page: Path, site: Path) -> bool:
+    return page.relative_to(site).parts[0] == "labs"
+
+
+def test_zensical_pages_show_the_same_facts_tables_charts_and_quizzes_as_mkdocs(built_site, zensical_site):
+    pages = [page for page in sorted(built_site.rglob("index.html")) if not is_lab(page, built_site)]
+    assert len(pages) == len(list((ROOT / "docs").rglob("*.md")))      # every lesson page, none skipped
+    for page in pages:
+        name = page.relative_to(built_site).as_posix()
+        twin = zensical_site / name
+        assert twin.is_file(), f"{name}: Zensical built no such page"
+        ours, theirs = article(page), article(twin)
+        for selector, attribute in (("[data-fact]", "data-fact"), ("[data-fd-table]", "data-fd-table"),
+                                    ("[data-row]", "data-row"), ("[data-fd-chart]", "data-fd-chart"),
+                                    ("img.fd-chart__img", "src"), ("[data-quiz]", "data-quiz"),
+                                    ("[data-question]", "data-question"), ("abbr", "title")):
+            expected = [tag[attribute] for tag in ours.select(selector)]
+            assert [tag[attribute] for tag in theirs.select(selector)] == expected, f"{name}: {selector} differ"
+        ids = lambda soup: [tag["id"] for tag in soup.select("[id]") if tag["id"] != "__skip"]   # noqa: E731
+        assert ids(theirs) == ids(ours), f"{name}: headings or anchors differ"
+    counts = {selector: sum(len(article(page).select(selector)) for page in pages)
+              for selector in ("[data-fact]", "[data-quiz]", "figure.fd-chart", "[data-fd-table]")}
+    assert all(counts.values()), counts                         # the comparison compared something
+
+
+def test_no_zensical_page_shows_course_syntax_raw(zensical_site):
+    pages = sorted(zensical_site.rglob("*.html"))
+    assert pages
+    raw = {page.relative_to(zensical_site).as_posix(): leftover_syntax(page.read_text(encoding="utf-8"))
+           for page in pages}
+    assert not {page: left for page, left in raw.items() if left}
+
+
+@pytest.mark.xfail(strict=True, reason="labs are rendered by mkdocs-jupyter, which Zensical does not run: "
+                                       "on Zensical the nav links to the lab's .py file")
+def test_labs_render_on_zensical(built_site, zensical_site):
+    labs = [page for page in sorted(built_site.rglob("index.html")) if is_lab(page, built_site)]
+    assert labs
+    for page in labs:
+        assert (zensical_site / page.relative_to(built_site)).is_file(), page
+
+
+def test_a_quiz_works_on_the_zensical_site(browser, zensical_site):
+    for url in serve(zensical_site, ZENSICAL_PORT):
+        quiz_gives_feedback(browser, url)
+
+
+def test_a_broken_contribution_stops_the_zensical_build_with_file_and_line(project):
+    project.write("docs/index.md", PAGE.replace(":fact[gpt3.params]", ":fact[gpt3.paramz]"))
+    result = run_zensical(project.path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "docs/index.md:7: unknown fact 'gpt3.paramz'. Did you mean 'gpt3.params'?" in output, output
+    assert "Traceback" not in output, output
+
+
+@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
+def test_course_syntax_left_unrendered_stops_both_builds_naming_the_page(project, builder):
+    """A snippet is included after the course syntax is rendered, so its marker would reach readers raw."""
+    config = project.path / "mkdocs.yml"
+    config.write_text(config.read_text().replace("textbook.extension]", "textbook.extension, pymdownx.snippets]"))
+    project.write("docs/snippet.txt", "GPT-3 has :fact[gpt3.params].\n")
+    project.write("docs/index.md", '# Home\n\n--8<-- "docs/snippet.txt"\n')
+    result = project.build() if builder == "mkdocs" else run_zensical(project.path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "docs/index.md: course syntax was left unrendered in the built page: ':fact[gpt3.params]'" in output, output
+    assert "Traceback" not in output, output
