@@ -88,6 +88,19 @@ def test_a_corrected_fact_changes_the_scaling_lab_and_its_cache_key(tmp_path):
     assert got["ratio"] == 25
 
 
+def test_a_fact_change_reruns_only_the_labs_that_read_facts(tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(DOCS / "labs", course / "docs" / "labs")
+    facts = (DOCS / "facts.yml").read_text()
+    (course / "docs" / "facts.yml").write_text(facts)
+    labs = find_labs(course / "docs", course)
+    before = {lab.name: cache_key(lab, course / "docs") for lab in labs}
+    (course / "docs" / "facts.yml").write_text(facts.replace("  gpt3.params:\n    value: 175e9",
+                                                             "  gpt3.params:\n    value: 176e9"))
+    changed = sorted(lab.name for lab in labs if cache_key(lab, course / "docs") != before[lab.name])
+    assert changed == ["scaling"]                       # the one lab that loads the facts file
+
+
 def test_a_cached_lab_is_not_run_again(tmp_path):
     cache = tmp_path / "cache"
     lab = LABS["scaling"]

@@ -2,7 +2,8 @@
 
 A lab is ``docs/labs/<name>.py``. The build runs it in a fresh Python kernel (working directory
 ``docs/labs/``) and stores the executed notebook in a cache folder, keyed on everything that can
-change its output: the lab's own source, the files it reads (``docs/labs/data/``, ``docs/facts.yml``),
+change its output: the lab's own source, the files it reads (``docs/labs/data/``; ``docs/facts.yml`` if it
+reads facts),
 the helper module ``textbook.labkit``, this module and the versions of numpy and matplotlib. A build with no such
 change runs nothing.
 
@@ -110,6 +111,17 @@ def cell_start_lines(text: str, notebook) -> list[int]:
 
 # --- The cache key --------------------------------------------------------------------------------
 
+READS_FACTS = re.compile(r"labkit\.facts\(|\btextbook\.facts\b|facts\.yml")
+
+
+def reads_facts(lab: Lab) -> bool:
+    """Whether the lab reads the facts file: through ``labkit.facts()``, ``textbook.facts`` or by its name.
+
+    Only such a lab runs again when a fact changes; the others do not depend on it.
+    """
+    return bool(READS_FACTS.search(lab.path.read_text(encoding="utf-8")))
+
+
 def cache_key(lab: Lab, docs: Path) -> str:
     """A hash of everything that can change what the lab prints or draws."""
     from importlib.metadata import version       # not an import of numpy or matplotlib: warm builds stay light
@@ -117,7 +129,9 @@ def cache_key(lab: Lab, docs: Path) -> str:
     digest = hashlib.sha256()
     digest.update(CACHE_FORMAT.encode())
     digest.update(f"numpy={version('numpy')} matplotlib={version('matplotlib')}".encode())
-    inputs = [lab.path, docs / "facts.yml", Path(__file__), Path(__file__).with_name("labkit.py")]
+    inputs = [lab.path, Path(__file__), Path(__file__).with_name("labkit.py")]
+    if reads_facts(lab):
+        inputs.append(docs / "facts.yml")
     data = docs / LABS_DIR / "data"
     if data.is_dir():
         inputs += sorted(path for path in data.rglob("*") if path.is_file())
