@@ -3,8 +3,9 @@ can fail on a number.
 
     .venv/bin/python tests/benchmark.py [--runs 5]
 
-Figures: a clean build with the course's hook (charts drawn from scratch), a warm rebuild (charts
-from the cache), the same Markdown built by plain Material without the hook, their ratios (medians
+Figures: a clean build with the course syntax (charts drawn from scratch), a warm rebuild (charts
+from the cache), the same Markdown built by plain Material without the course's extension, a Zensical
+build of a fresh copy of the course, their ratios (medians
 of several runs), how many charts each build drew, the size of the course's own JS and CSS, and the
 time, page count and size of the PDF book (one run of python -m textbook.pdf, site build included).
 """
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
+import json
 import os
 import re
 import shutil
@@ -22,19 +25,53 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 CHART_CACHE = ROOT / ".cache" / "charts"
 DRAWN = re.compile(r"Charts: (\d+) drawn, (\d+) from the cache")
 
-# The same Markdown and theme without the course's hook (facts, tables, charts, quizzes): what plain
-# Material costs. The labs hook stays, so both builds render the same cached lab notebooks.
-# The file sits beside mkdocs.yml for the run (the labs hook reads paths from the project root).
+# The same Markdown and theme without the course syntax (its Markdown extension and the hook that tells
+# it the page): what plain Material costs. The labs hook stays, so both builds render the same cached
+# lab notebooks. The file sits beside mkdocs.yml for the run (the labs hook reads paths from the project root).
 PLAIN = """\
 INHERIT: mkdocs.yml
 hooks:
   - hooks/labs.py
+markdown_extensions: {extensions}
 """
+
+
+class _IgnoreTags(yaml.SafeLoader):
+    """Reads mkdocs.yml without resolving tags such as !ENV."""
+
+
+_IgnoreTags.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def plain_config() -> str:
+    extensions = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_IgnoreTags)["markdown_extensions"]
+    kept = [item for item in extensions if "textbook.extension" not in (item if isinstance(item, str) else item)]
+    return PLAIN.format(extensions=json.dumps(kept))
+
+
+def zensical_build() -> float | None:
+    """Seconds for Zensical to build a fresh copy of the course (charts from the cache); None if not installed."""
+    if importlib.util.find_spec("zensical") is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder)
+        for name in ("docs", "charts", "overrides"):
+            shutil.copytree(ROOT / name, copy / name)
+        shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
+        if CHART_CACHE.is_dir():
+            shutil.copytree(CHART_CACHE, copy / ".cache" / "charts")
+        env = {**ENV, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "hooks"), ENV.get("PYTHONPATH")]))}
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "zensical", "build"], cwd=copy, env=env, check=True,
+                       capture_output=True)
+        return time.perf_counter() - start
 
 
 def timed_build(config: Path, strict: bool = True) -> tuple[float, str]:
@@ -105,8 +142,8 @@ def main() -> None:
 
     config = ROOT / "mkdocs.yml"
     plain = ROOT / ".benchmark-plain.yml"
-    plain.write_text(PLAIN)
-    clean, warm, bare, drawn = [], [], [], []
+    plain.write_text(plain_config())
+    clean, warm, bare, drawn, zensical = [], [], [], [], []
     try:
         for _ in range(args.runs):
             shutil.rmtree(CHART_CACHE, ignore_errors=True)
@@ -117,14 +154,20 @@ def main() -> None:
             warm.append(seconds)
             drawn.append(DRAWN.search(log).groups())
             bare.append(timed_build(plain, strict=False)[0])
+            zensical.append(zensical_build())
     finally:
         plain.unlink()
 
-    print(f"clean build with the hook (charts drawn), {args.runs} runs: {summary(clean)}")
-    print(f"warm rebuild with the hook (charts cached), {args.runs} runs: {summary(warm)}")
-    print(f"plain Material, same Markdown, no hook, {args.runs} runs: {summary(bare)}")
+    print(f"clean build with the course syntax (charts drawn), {args.runs} runs: {summary(clean)}")
+    print(f"warm rebuild with the course syntax (charts cached), {args.runs} runs: {summary(warm)}")
+    print(f"plain Material, same Markdown, no course syntax, {args.runs} runs: {summary(bare)}")
     print(f"ratio clean / plain: {statistics.median(clean) / statistics.median(bare):.2f}; "
           f"warm / plain: {statistics.median(warm) / statistics.median(bare):.2f}")
+    if None not in zensical:
+        print(f"Zensical, a fresh copy of the course (charts cached, labs not rendered), {args.runs} runs: "
+              f"{summary(zensical)}; Zensical / MkDocs warm: {statistics.median(zensical) / statistics.median(warm):.2f}")
+    else:
+        print("Zensical: not installed (pip install -e '.[test]')")
     print(f"charts drawn: clean builds {sorted({d for d, _ in drawn[0::2]})}, "
           f"warm rebuilds {sorted({d for d, _ in drawn[1::2]})} (of {drawn[0][0]})")
     assets = ROOT / "overrides" / "assets"
