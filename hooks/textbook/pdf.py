@@ -251,6 +251,7 @@ def check_images(book: Book, chapter: Chapter) -> list[ContentError]:
     for image in chapter.article.find_all("img"):
         src = image.get("src", "")
         if src.startswith("data:"):
+            image["src"] = src.split("#", 1)[0]     # a chart's "#only-light" mark is not part of its data
             continue
         absolute = urljoin(BASE + chapter.url, src)
         if not absolute.startswith(BASE):
