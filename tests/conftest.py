@@ -24,6 +24,29 @@ def run_mkdocs(config: Path, site_dir: Path, *extra: str, env: dict | None = Non
                           capture_output=True, text=True, env={**ENV, **(env or {})}, cwd=config.parent)
 
 
+# Test tiers (markers registered in pyproject.toml): `pytest -m unit` runs the fast in-process tier.
+# A test marked in its file keeps that tier; the others get one from the fixtures they use.
+TIERS = ("unit", "build", "browser", "pdf")
+BROWSER_FIXTURES = {"browser", "page", "site_url", "course_url"}
+BUILD_FIXTURES = {"built_site", "zensical_site", "course_copy"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if any(item.get_closest_marker(tier) for tier in TIERS):
+            continue
+        fixtures = set(item.fixturenames)
+        if item.module.__name__ == "test_pdf":
+            tier = "pdf"
+        elif fixtures & BROWSER_FIXTURES:
+            tier = "browser"
+        elif fixtures & BUILD_FIXTURES:
+            tier = "build"
+        else:
+            tier = "unit"
+        item.add_marker(tier)
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

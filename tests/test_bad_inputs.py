@@ -124,6 +124,7 @@ def test_broken_contribution_is_caught_by_the_check(project, case):
     assert "Traceback" not in messages
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("case", ["fact without a source", "unknown fact id", "quiz with no correct answer",
                                   "chart naming a missing fact", "table cell naming a missing fact",
                                   "table block with an unknown column",
@@ -139,6 +140,7 @@ def test_broken_contribution_stops_the_build(project, case):
     assert "Traceback" not in output, output
 
 
+@pytest.mark.build
 def test_injected_html_is_shown_as_text_and_never_runs(project):
     attack = "<script>alert('x')</script><img src=x onerror=alert(1)>"
     project.write("docs/index.md", PAGE.replace("Pick the right one?", f"Pick {attack} one?")
@@ -179,6 +181,7 @@ def with_labs(project) -> None:
                              "      include_source: true\n")
 
 
+@pytest.mark.build
 def test_a_lab_that_raises_stops_the_build_with_its_cell_line_and_exception(project):
     project.write("docs/index.md", "# Home\n")
     project.write("docs/labs/broken.py", BROKEN_LAB)

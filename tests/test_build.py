@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.build          # every test here builds a site
 
 
 class _IgnoreTags(yaml.SafeLoader):

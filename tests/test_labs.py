@@ -34,6 +34,7 @@ def test_every_lab_is_listed():
     assert sorted(LABS) == sorted(NAMES)
 
 
+@pytest.mark.build
 def test_next_token_loss_falls_and_samples_improve():
     got = outcome("next-token", """{"uniform": uniform_loss, "bigram": bigram_held, "first": held_loss[0],
         "best": held_loss.min(), "train": final_train, "samples": {str(k): v for k, v in samples.items()},
@@ -51,6 +52,7 @@ def test_next_token_loss_falls_and_samples_improve():
     assert real_words(got["samples"]["1500"]) >= 0.5 > real_words(got["samples"]["1"])
 
 
+@pytest.mark.build
 def test_scaling_numbers_match_the_facts_file():
     from textbook.facts import load_facts
 
@@ -73,6 +75,7 @@ def test_scaling_numbers_match_the_facts_file():
     assert got["d"] / got["n"] == pytest.approx(got["ratio"])
 
 
+@pytest.mark.build
 def test_a_corrected_fact_changes_the_scaling_lab_and_its_cache_key(tmp_path):
     course = tmp_path / "course"
     shutil.copytree(DOCS / "labs", course / "docs" / "labs")
@@ -101,6 +104,7 @@ def test_a_fact_change_reruns_only_the_labs_that_read_facts(tmp_path):
     assert changed == ["scaling"]                       # the one lab that loads the facts file
 
 
+@pytest.mark.build
 def test_a_cached_lab_is_not_run_again(tmp_path):
     cache = tmp_path / "cache"
     lab = LABS["scaling"]
@@ -111,6 +115,7 @@ def test_a_cached_lab_is_not_run_again(tmp_path):
     assert executed_notebook(lab, DOCS, cache) == (path, False)
 
 
+@pytest.mark.build
 def test_fine_tuning_forgets_and_lora_trains_fewer_parameters():
     got = outcome("fine-tuning", """{"story0": before_story, "log0": before_log, "story_full": full_story,
         "log_full": full_log, "story_lora": lora_story, "log_lora": lora_log, "share": share_trained,
@@ -123,6 +128,7 @@ def test_fine_tuning_forgets_and_lora_trains_fewer_parameters():
     assert got["story_mixed"] < got["story_full"] - 0.3        # replay forgets clearly less
 
 
+@pytest.mark.build
 def test_rlhf_reward_hacking_and_the_kl_penalty():
     got = outcome("rlhf", """{"acc": rm_accuracy, "truth_acc": truth_accuracy, "start": start,
         "end": {str(b): h[-1] for b, h in runs.items()}}""")
@@ -139,6 +145,7 @@ def test_rlhf_reward_hacking_and_the_kl_penalty():
     assert kl["true quality"] > half["true quality"] and kl["reward"] < half["reward"], (half, kl)
 
 
+@pytest.mark.build
 def test_reasoning_group_relative_learns_faster_and_a_weak_verifier_is_gamed():
     got = outcome("reasoning", """{"start": accuracy(START), "halfway": HALFWAY,
         "acc": {name: acc[steps == HALFWAY][0] for name, acc in mean_accuracy.items()},
@@ -174,6 +181,7 @@ def test_reasoning_group_relative_learns_faster_and_a_weak_verifier_is_gamed():
     assert got["exact_acc"] >= 0.9 and got["exact_carry"] >= 0.9, (got["exact_acc"], got["exact_carry"])
 
 
+@pytest.mark.build
 def test_bias_measure_is_real_and_each_fix_changes_it():
     got = outcome("bias", """{"before": bias_before, "corr": float(np.corrcoef(scores, share)[0, 1]),
         "projected": bias_projected, "cda": bias_cda, "pronoun_before": pronoun_before,

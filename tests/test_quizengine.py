@@ -255,6 +255,7 @@ def test_the_review_block_holds_every_question_once(tmp_path):
     assert site.review == "review/" and "data-quiz=" not in html     # not mounted as a lesson quiz
 
 
+@pytest.mark.build
 def test_the_build_refuses_an_unknown_misconception(project):
     project.write("docs/lesson.md", LESSON.replace("MISCONCEPTION", "rewards-are-labels"))
     result = project.build()
@@ -262,6 +263,7 @@ def test_the_build_refuses_an_unknown_misconception(project):
     assert "docs/lesson.md:16: unknown misconception 'rewards-are-labels'" in result.stderr
 
 
+@pytest.mark.build
 def test_the_build_refuses_a_quiz_id_used_on_two_pages(project):
     lesson = LESSON.replace("  > Misconception: MISCONCEPTION\n", "")
     project.write("docs/lesson.md", lesson)
@@ -273,6 +275,7 @@ def test_the_build_refuses_a_quiz_id_used_on_two_pages(project):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.build
 def test_the_build_refuses_a_misconception_pointing_at_a_missing_heading(project):
     project.write("docs/lesson.md", LESSON.replace("MISCONCEPTION", "rewards-are-labels"))
     project.write("docs/misconceptions.yml", MISCONCEPTIONS.replace("#reward-models", "#rewards"))

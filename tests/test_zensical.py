@@ -90,11 +90,14 @@ def test_labs_render_on_zensical(built_site, zensical_site):
         assert (zensical_site / page.relative_to(built_site)).is_file(), page
 
 
+@pytest.mark.browser
+@pytest.mark.build
 def test_a_quiz_works_on_the_zensical_site(browser, zensical_site):
     for url in serve(zensical_site, ZENSICAL_PORT):
         quiz_gives_feedback(browser, url)
 
 
+@pytest.mark.build
 def test_a_broken_contribution_stops_the_zensical_build_with_file_and_line(project):
     project.write("docs/index.md", PAGE.replace(":fact[gpt3.params]", ":fact[gpt3.paramz]"))
     result = run_zensical(project.path)
@@ -104,6 +107,7 @@ def test_a_broken_contribution_stops_the_zensical_build_with_file_and_line(proje
     assert "Traceback" not in output, output
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
 def test_course_syntax_left_unrendered_stops_both_builds_naming_the_page(project, builder):
     """A snippet is included after the course syntax is rendered, so its marker would reach readers raw."""
