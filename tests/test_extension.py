@@ -113,3 +113,19 @@ def test_markdown_run_by_another_tool_is_left_alone(course):
 def test_an_option_that_is_not_a_path_is_refused():
     with pytest.raises(ContentError, match="the option 'facts' of textbook.extension must be a path"):
         markdown.Markdown(extensions=["textbook.extension"], extension_configs={"textbook.extension": {"facts": 3}})
+
+
+def test_every_file_the_package_reads_is_shipped_with_it():
+    """Templates and stylesheets sit inside the package and are package data: an install without -e works."""
+    import tomllib
+    from fnmatch import fnmatch
+
+    from conftest import ROOT
+    from textbook.render import TEMPLATES
+
+    package = ROOT / "hooks" / "textbook"
+    assert TEMPLATES.parent == package and sorted(TEMPLATES.glob("*.html"))
+    shipped = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["textbook"]
+    data = [path.relative_to(package).as_posix() for path in package.rglob("*")
+            if path.is_file() and path.suffix not in (".py", ".pyc")]
+    assert data and not [name for name in data if not any(fnmatch(name, pattern) for pattern in shipped)]

@@ -21,7 +21,7 @@ from .misconceptions import Misconception, check_sections, unknown
 from .quizzes import Quiz, find_quizzes
 from .tables import Cell
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "overrides" / "components"
+TEMPLATES = Path(__file__).with_name("templates")      # inside the package: works installed without -e
 
 
 def template_env(directory: Path = TEMPLATES) -> jinja2.Environment:
