@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .charts import chart_files, compute
 from .errors import ContentError, ContentErrors
+from .extension import page_url
 from .facts import load_facts
 from .glossary import load_glossary
 from .labs import check_labs, find_labs
@@ -80,7 +81,7 @@ def check(root: Path) -> list[ContentError]:
     texts = {page: page.read_text(encoding="utf-8") for page in pages}
     for page, text in texts.items():
         src = page.relative_to(docs).as_posix()
-        site.add_page(src, "" if src == "index.md" else src[:-3] + "/", text)
+        site.add_page(src, page_url(src), text)
     problems.extend(site.check_misconceptions(f"docs/{MISCONCEPTIONS}"))
 
     generated = {"glossary.md": {f"term-{term}" for term in glossary},
