@@ -4,6 +4,8 @@ Contributors' text may contain '<' or even '<script>': it must show as text, nev
 """
 from __future__ import annotations
 
+import functools
+
 import markdown
 
 _md = markdown.Markdown(extensions=["pymdownx.inlinehilite"], output_format="html")
@@ -11,8 +13,12 @@ _md.preprocessors.deregister("html_block")
 _md.inlinePatterns.deregister("html")
 
 
+@functools.lru_cache(maxsize=65536)
 def render_inline(text: str) -> str:
-    """Markdown to HTML for one short paragraph, without the wrapping <p>."""
+    """Markdown to HTML for one short paragraph, without the wrapping <p>.
+
+    Cached: the Review page shows every question of the course again, with the same texts.
+    """
     html = _md.reset().convert(text)
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
