@@ -5,7 +5,8 @@ can fail on a number.
 
 Figures: a clean build with the course syntax (charts drawn from scratch), a warm rebuild (charts
 from the cache), the same Markdown built by plain Material without the course's extension, a Zensical
-build of a fresh copy of the course, their ratios (medians
+build of a fresh copy of the course, a generated course of 200 lessons with and without the course
+syntax (tests/generate_course.py), their ratios (medians
 of several runs), how many charts each build drew, the size of the course's own JS and CSS, and the
 time, page count and size of the PDF book (one run of python -m textbook.pdf, site build included).
 """
@@ -124,6 +125,27 @@ def pdf_export() -> tuple[float, int, int]:
         return seconds, len(PdfReader(pdf).pages), pdf.stat().st_size
 
 
+def generated_course(lessons: int, runs: int) -> None:
+    """A course of ``lessons`` lessons (tests/generate_course.py), built with and without the course syntax."""
+    from generate_course import generate
+
+    with tempfile.TemporaryDirectory() as folder:
+        course = Path(folder)
+        generate(course, lessons)
+        (course / ".benchmark-plain.yml").write_text(plain_config())
+        env = {**ENV, "PYTHONPATH": os.pathsep.join(filter(None, [str(course / "hooks"), ENV.get("PYTHONPATH")]))}
+        times: dict[str, list[float]] = {"mkdocs.yml": [], ".benchmark-plain.yml": []}
+        for _ in range(runs):                                   # interleaved, so load changes hit both alike
+            for config in times:
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config, "-d", "site"],
+                               cwd=course, env=env, check=True, capture_output=True)
+                times[config].append(time.perf_counter() - start)
+    full, plain = times["mkdocs.yml"], times[".benchmark-plain.yml"]
+    print(f"generated course of {lessons} lessons, {runs} runs: with the course syntax {summary(full)}; "
+          f"without {summary(plain)}; ratio {statistics.median(full) / statistics.median(plain):.2f}")
+
+
 def gzipped(paths: list[Path]) -> tuple[int, int]:
     raw = b"".join(path.read_bytes() for path in paths)
     return len(raw), len(gzip.compress(raw, compresslevel=9))
@@ -132,6 +154,8 @@ def gzipped(paths: list[Path]) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--lessons", type=int, default=200,
+                        help="also time a course generated with this many lessons (0: skip)")
     args = parser.parse_args()
     for name, seconds in lab_seconds().items():
         print(f"lab {name}: {seconds:.1f} s to run (fresh kernel included)")
@@ -170,6 +194,8 @@ def main() -> None:
         print("Zensical: not installed (pip install -e '.[test]')")
     print(f"charts drawn: clean builds {sorted({d for d, _ in drawn[0::2]})}, "
           f"warm rebuilds {sorted({d for d, _ in drawn[1::2]})} (of {drawn[0][0]})")
+    if args.lessons:
+        generated_course(args.lessons, args.runs)
     assets = ROOT / "overrides" / "assets"
     raw, packed = gzipped([assets / "javascripts" / "quiz.js", assets / "javascripts" / "tables.js",
                            assets / "stylesheets" / "textbook.css"])
