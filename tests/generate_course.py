@@ -38,8 +38,9 @@ def generate(dest: Path, count: int) -> list[str]:
     """Write the course with about ``count`` lessons to ``dest``; return the added pages."""
     for name in ("docs", "charts", "overrides", "hooks"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    if (ROOT / ".cache").is_dir():             # drawn charts and executed labs: the copy starts warm
-        shutil.copytree(ROOT / ".cache", dest / ".cache", ignore=shutil.ignore_patterns("[0-9]*"))
+    for cache in ("charts", "labs", "mkdocs-jupyter"):      # drawings, executed labs: the copy starts warm
+        if (ROOT / ".cache" / cache).is_dir():
+            shutil.copytree(ROOT / ".cache" / cache, dest / ".cache" / cache)
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = yaml.load(text, Loader=_IgnoreTags)
     if re.search(r"^[A-Za-z_]+:", text[text.index("\nnav:") + 5:], re.M):
