@@ -34,7 +34,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from .charts import build_charts, chart_files
-from .errors import ContentError
+from .errors import ContentError, ContentErrors
 from .facts import load_facts
 from .glossary import load_glossary
 from .misconceptions import load_misconceptions
@@ -175,16 +175,11 @@ def load_course(project: Path, docs: Path, options: dict, directory_urls: bool =
         site.add_page(src, page_url(src, directory_urls), path.read_text(encoding="utf-8"))
     problems = site.check_misconceptions(shown(files["misconceptions"]))
     if problems:
-        raise problems[0] if len(problems) == 1 else _errors(problems)
+        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
     course = Course(site, docs, shown(docs), stamp)
     _courses.clear()                      # one course per process is enough; keep memory flat
     _courses[key] = course
     return course
-
-
-def _errors(problems: list[ContentError]) -> ContentError:
-    from .errors import ContentErrors
-    return ContentErrors(problems)
 
 
 def first_line(source: str, lines: list[str]) -> int:
@@ -282,9 +277,6 @@ class CourseExtension(Extension):
         md.preprocessors.register(CoursePreprocessor(md, self), "textbook", 40)
         # After raw HTML is restored (30) and ampersands are put back (20).
         md.postprocessors.register(CoursePostprocessor(md), "textbook", 5)
-
-    def reset(self) -> None:
-        pass
 
 
 def makeExtension(**kwargs) -> CourseExtension:  # noqa: N802 (Python-Markdown's name)
