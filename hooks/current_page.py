@@ -14,6 +14,10 @@ from textbook import extension
 
 
 def on_config(config, **kwargs):
+    if not any(name in ("textbook.extension", "textbook") for name in config.markdown_extensions):
+        raise PluginError("mkdocs.yml: hooks/current_page.py is listed but the course's Markdown extension is not, "
+                          "so no page would show its facts, tables, charts or quizzes\n"
+                          "  Add '- textbook.extension' under markdown_extensions.")
     extension.context.project = Path(config.config_file_path).resolve().parent
     extension.context.docs = Path(config.docs_dir).resolve()
     extension.context.directory_urls = config.use_directory_urls

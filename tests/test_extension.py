@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import markdown
 import pytest
@@ -129,3 +130,15 @@ def test_every_file_the_package_reads_is_shipped_with_it():
     data = [path.relative_to(package).as_posix() for path in package.rglob("*")
             if path.is_file() and path.suffix not in (".py", ".pyc")]
     assert data and not [name for name in data if not any(fnmatch(name, pattern) for pattern in shipped)]
+
+
+@pytest.mark.build
+def test_mkdocs_refuses_to_build_the_course_without_its_extension(project):
+    config = project.path / "mkdocs.yml"
+    config.write_text(re.sub(r",\s*textbook\.extension\]", "]", config.read_text()))
+    assert "textbook.extension" not in config.read_text()
+    project.write("docs/index.md", "# Home\n\nGPT-3 has :fact[gpt3.params].\n")
+    result = project.build()
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Add '- textbook.extension' under markdown_extensions." in output, output
+    assert "Traceback" not in output
