@@ -7,6 +7,7 @@ Zensical build of the course, shared by the tests here, and two of a one-page co
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -28,7 +29,7 @@ def run_zensical(project: Path, env: dict | None = None) -> subprocess.Completed
     if importlib.util.find_spec("zensical") is None:
         pytest.fail("Zensical is not installed: .venv/bin/pip install -e '.[test]' (.ci/run does).")
     # The course's package comes from hooks/ (or an install of it), as for MkDocs.
-    path = str(ROOT / "hooks") + (":" + ENV["PYTHONPATH"] if ENV.get("PYTHONPATH") else "")
+    path = os.pathsep.join(filter(None, [str(ROOT / "hooks"), ENV.get("PYTHONPATH")]))
     return subprocess.run(ZENSICAL, cwd=project, capture_output=True, text=True,
                           env={**ENV, "PYTHONPATH": path, **(env or {})})
 
