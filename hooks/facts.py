@@ -5,18 +5,23 @@ MkDocs import. Errors from it carry ``file:line`` and become MkDocs' clean Plugi
 """
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
+
+from markupsafe import Markup
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from textbook.charts import build_charts
+from textbook.csp import fill_policies
 from textbook.errors import ContentError
 from textbook.facts import load_facts
 from textbook.glossary import load_glossary
 from textbook.misconceptions import FILE as MISCONCEPTIONS, load_misconceptions
 from textbook.render import PageRenderer, Site
+from textbook.sanitize import find_unsafe_markdown, page_problems
 
 _state: dict = {"renderers": {}}
 log = logging.getLogger("mkdocs.hooks.textbook")
@@ -72,7 +77,14 @@ def on_page_markdown(markdown, *, page, config, files, **kwargs):
     # MkDocs hands over the Markdown without its front matter; count lines from the file's top.
     first_line = page.file.content_string.count("\n") - markdown.count("\n") + 1
     root = "../" * page.url.count("/")
-    renderer = PageRenderer(site, f"{_state['prefix']}/{page.file.src_uri}", root)
+    name = f"{_state['prefix']}/{page.file.src_uri}"
+    # Raw HTML and javascript: links, front matter included: the same messages as the check.
+    if problems := find_unsafe_markdown(page.file.content_string, name):
+        raise PluginError("\n".join(map(str, problems)))
+    for key in ("title", "description"):             # the theme writes these into <head> unescaped
+        if isinstance(page.meta.get(key), str):
+            page.meta[key] = Markup(html.escape(page.meta[key]))
+    renderer = PageRenderer(site, name, root)
     try:
         rendered = renderer.render(markdown, first_line)
     except ContentError as error:
@@ -81,9 +93,21 @@ def on_page_markdown(markdown, *, page, config, files, **kwargs):
     return rendered
 
 
-def on_page_content(html, *, page, config, files, **kwargs):
+def on_page_content(html_text, *, page, config, files, **kwargs):
     renderer = _state["renderers"].pop(page.file.src_uri, None)
-    return renderer.fill(html) if renderer else html
+    if renderer is None:
+        return html_text
+    html_text = renderer.fill(html_text)
+    # The last look: nothing that runs script may reach a page, whatever the way in.
+    if problems := page_problems(html_text):
+        raise PluginError(f"{renderer.src}: the page would contain {problems[0]}\n"
+                          "  Write Markdown, without HTML; links may only be http(s)://, mailto: or relative.")
+    return html_text
+
+
+def on_post_build(config, **kwargs):
+    # Every page's Content-Security-Policy gets the hashes of the inline scripts the site really has.
+    fill_policies(Path(config.site_dir))
 
 
 def on_serve(server, config, builder, **kwargs):

@@ -26,6 +26,7 @@ from .quantities import bare_quantities
 from .quizlint import lint_quiz
 from .quizzes import find_quizzes
 from .render import PageRenderer, Site
+from .sanitize import find_unsafe_markdown
 
 
 def _flatten(error: ContentError) -> list[ContentError]:
@@ -100,6 +101,7 @@ def check(root: Path) -> list[ContentError]:
     for page, text in texts.items():
         name = page.relative_to(root).as_posix()
         renderer = PageRenderer(site, name, "")
+        problems.extend(find_unsafe_markdown(text, name))       # raw HTML, javascript: links
         try:
             renderer.render(text)
         except ContentError as error:

@@ -8,7 +8,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError
+from .errors import ContentError, ContentErrors
+from .sanitize import find_unsafe_data
 
 
 class LineDict(dict):
@@ -66,7 +67,7 @@ def load_yaml(path: str | Path, display_name: str | None = None) -> Any:
     loader = _Loader(text)
     loader.name = name
     try:
-        return loader.get_single_data()
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
@@ -80,6 +81,9 @@ def load_yaml(path: str | Path, display_name: str | None = None) -> Any:
         raise ContentError(name, None, f"couldn't parse the YAML: {error}") from None
     finally:
         loader.dispose()
+    if problems := find_unsafe_data(data, name):       # raw HTML or a javascript: link in any text
+        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
+    return data
 
 
 def as_date(value: Any) -> dt.date | None:
