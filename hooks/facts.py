@@ -22,6 +22,7 @@ from textbook.glossary import load_glossary
 from textbook.misconceptions import FILE as MISCONCEPTIONS, load_misconceptions
 from textbook.render import PageRenderer, Site
 from textbook.sanitize import find_unsafe_markdown, page_problems
+from textbook.yamlfile import check_text
 
 _state: dict = {"renderers": {}}
 log = logging.getLogger("mkdocs.hooks.textbook")
@@ -38,6 +39,7 @@ def on_config(config, **kwargs):
         facts = load_facts(docs / "facts.yml", _relative(config, docs / "facts.yml"))
         glossary = load_glossary(docs / "glossary.yml", _relative(config, docs / "glossary.yml"))
         misconceptions = load_misconceptions(docs / MISCONCEPTIONS, _relative(config, docs / MISCONCEPTIONS))
+        check_text(*((docs / name, _relative(config, docs / name)) for name in ("facts.yml", "glossary.yml", MISCONCEPTIONS)))
     except ContentError as error:
         raise PluginError(str(error)) from None
     _state["site"] = Site(facts, glossary, misconceptions=misconceptions)

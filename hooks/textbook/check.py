@@ -27,6 +27,7 @@ from .quizlint import lint_quiz
 from .quizzes import find_quizzes
 from .render import PageRenderer, Site
 from .sanitize import find_unsafe_markdown
+from .yamlfile import check_text
 
 
 def _flatten(error: ContentError) -> list[ContentError]:
@@ -62,6 +63,8 @@ def check(root: Path) -> list[ContentError]:
         facts = load_facts(docs / "facts.yml", "docs/facts.yml")
         glossary = load_glossary(docs / "glossary.yml", "docs/glossary.yml")
         misconceptions = load_misconceptions(docs / MISCONCEPTIONS, f"docs/{MISCONCEPTIONS}")
+        check_text((docs / "facts.yml", "docs/facts.yml"), (docs / "glossary.yml", "docs/glossary.yml"),
+                   (docs / MISCONCEPTIONS, f"docs/{MISCONCEPTIONS}"))
     except ContentError as error:
         return _flatten(error)
 

@@ -81,9 +81,16 @@ def load_yaml(path: str | Path, display_name: str | None = None) -> Any:
         raise ContentError(name, None, f"couldn't parse the YAML: {error}") from None
     finally:
         loader.dispose()
-    if problems := find_unsafe_data(data, name):       # raw HTML or a javascript: link in any text
-        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
     return data
+
+
+def check_text(*files: tuple[Path, str]) -> None:
+    """Raw HTML or a javascript: link anywhere in the data files' text (each a path and its display
+    name), checked once the files' own checks have passed, so their more precise messages come first."""
+    problems = [problem for path, name in files if Path(path).exists()
+                for problem in find_unsafe_data(load_yaml(path, name), name)]
+    if problems:
+        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
 
 
 def as_date(value: Any) -> dt.date | None:
