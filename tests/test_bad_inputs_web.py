@@ -190,6 +190,9 @@ def test_the_build_s_last_look_finds_what_runs_script():
     assert page_problems('<p onclick="x()">a</p>') == ["an event handler 'onclick' on <p>"]
     assert page_problems('<a href="&#106;avascript:x">a</a>') == ["a 'javascript:' URL in <a href>"]
     assert page_problems('<iframe src="https://example.org"></iframe>') == ["a <iframe> element"]
+    assert page_problems('<img/src="x"/onerror=alert(1)>') == ["an event handler 'onerror' on <img>"]
+    assert page_problems('<a href="x"onclick="y()">a</a>') == ["an event handler 'onclick' on <a>"]
+    assert page_problems('<A HREF=" JavaScript:x">a</A>') == ["a 'javascript:' URL in <a href>"]
 
 
 def test_inline_script_hashes_cover_what_runs_and_only_that():

@@ -12,6 +12,9 @@ from .errors import ContentError, ContentErrors
 from .sanitize import find_unsafe_data
 
 
+UNSAFE_TEXT: dict[str, list[ContentError]] = {}     # display name -> unsafe text found by the last load
+
+
 class LineDict(dict):
     """A mapping from a YAML file that remembers where it and each of its keys stand."""
 
@@ -81,14 +84,17 @@ def load_yaml(path: str | Path, display_name: str | None = None) -> Any:
         raise ContentError(name, None, f"couldn't parse the YAML: {error}") from None
     finally:
         loader.dispose()
+    UNSAFE_TEXT[name] = find_unsafe_data(data, name)
     return data
 
 
-def check_text(*files: tuple[Path, str]) -> None:
-    """Raw HTML or a javascript: link anywhere in the data files' text (each a path and its display
-    name), checked once the files' own checks have passed, so their more precise messages come first."""
-    problems = [problem for path, name in files if Path(path).exists()
-                for problem in find_unsafe_data(load_yaml(path, name), name)]
+def check_text(*names: str) -> None:
+    """Raw HTML or a javascript: link anywhere in the text of the data files with these display names.
+
+    ``load_yaml`` finds them while it has the data; they are raised here, once the files' own checks
+    have passed, so those checks' more precise messages come first.
+    """
+    problems = [problem for name in names for problem in UNSAFE_TEXT.get(name, [])]
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
 
