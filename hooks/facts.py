@@ -32,6 +32,10 @@ def _relative(config, path: Path) -> str:
     return Path(path).resolve().relative_to(Path(config.config_file_path).resolve().parent).as_posix()
 
 
+def on_startup(*, command, dirty, **kwargs):
+    _state["preview"] = command == "serve"
+
+
 def on_config(config, **kwargs):
     # Runs on every build, including each rebuild of `mkdocs serve`, so edits to the YAML are picked up.
     docs = Path(config.docs_dir)
@@ -109,7 +113,7 @@ def on_page_content(html_text, *, page, config, files, **kwargs):
 
 def on_post_build(config, **kwargs):
     # Every page's Content-Security-Policy gets the hashes of the inline scripts the site really has.
-    fill_policies(Path(config.site_dir))
+    fill_policies(Path(config.site_dir), preview=_state.get("preview", False))
 
 
 def on_serve(server, config, builder, **kwargs):

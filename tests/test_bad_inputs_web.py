@@ -359,3 +359,27 @@ def test_import_that_cannot_be_stored_says_so(browser, site_url, tmp_path):
     assert "nothing was imported" in summary.inner_text() and "Progress imported" not in summary.inner_text()
     page.close()
 
+
+
+def test_chart_titles_captions_alt_text_and_data_are_shown_as_text(tmp_path):
+    """Chart files are code, not Markdown: what they give readers is escaped, never run."""
+    from conftest import ROOT
+
+    from textbook.charts import compute
+    from textbook.facts import load_facts
+    from textbook.glossary import load_glossary
+    from textbook.render import PageRenderer, Site
+
+    attack = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+    path = tmp_path / "hostile.py"
+    path.write_text(f"TITLE = {attack!r}\nCAPTION = {attack!r}\n\ndef data(inputs):\n"
+                    f"    return {{'alt': {attack!r}, 'columns': [{attack!r}, 'b'], 'rows': [[{attack!r}, 1]],"
+                    " 'plot': {}}\n\ndef draw(plot, style):\n    return style.figure()\n")
+    facts = load_facts(ROOT / "docs" / "facts.yml", "docs/facts.yml")
+    site = Site(facts, load_glossary(ROOT / "docs" / "glossary.yml", "docs/glossary.yml"))
+    site.charts["hostile"] = compute(path, "charts/hostile.py", facts)
+    renderer = PageRenderer(site, "docs/index.md", "")
+    html = renderer.fill(renderer.render("# Home\n\n```chart hostile\n```\n"))
+    assert "<script>" not in html and "<img src=x" not in html and page_problems(html) == []
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 4      # title, caption, column, cell
+    assert 'alt="&#34;&gt;&lt;script&gt;' in html                         # the alt text, in an attribute

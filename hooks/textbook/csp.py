@@ -6,7 +6,8 @@ module hashes every inline script the pages really contain (Material's few lines
 saved colour scheme, and on lab pages those of mkdocs-jupyter's template) and writes the hashes of
 the whole site into every page: with instant navigation a page's scripts run under the policy of
 the first page the reader opened. An injected script that slipped past the sanitiser has no hash,
-so the browser refuses to run it. There is no 'unsafe-inline' for scripts.
+so the browser refuses to run it. There is no 'unsafe-inline' for scripts, except in the local
+preview of ``mkdocs serve``, whose live-reload script is added to each page as it is served.
 """
 from __future__ import annotations
 
@@ -36,14 +37,18 @@ def inline_script_hashes(page_html: str) -> set[str]:
     return hashes
 
 
-def fill_policies(site_dir: Path) -> int:
-    """Write the site's inline-script hashes into every page's policy; returns how many pages."""
+def fill_policies(site_dir: Path, preview: bool = False) -> int:
+    """Write the site's inline-script hashes into every page's policy; returns how many pages.
+
+    ``preview`` (``mkdocs serve``) allows inline scripts instead: the live-reload script MkDocs adds
+    to each page as it serves it changes on every rebuild, so no hash can be known here.
+    """
     pages = {path: path.read_text(encoding="utf-8") for path in Path(site_dir).rglob("*.html")}
     pages = {path: text for path, text in pages.items() if MARKER in text}
     hashes = set()
     for text in pages.values():
         hashes |= inline_script_hashes(text)
-    sources = " ".join(sorted(hashes))
+    sources = "'unsafe-inline'" if preview else " ".join(sorted(hashes))
     for path, text in pages.items():
         path.write_text(text.replace(MARKER, sources, 1), encoding="utf-8")
     return len(pages)
