@@ -43,7 +43,7 @@ def on_config(config, **kwargs):
         facts = load_facts(docs / "facts.yml", _relative(config, docs / "facts.yml"))
         glossary = load_glossary(docs / "glossary.yml", _relative(config, docs / "glossary.yml"))
         misconceptions = load_misconceptions(docs / MISCONCEPTIONS, _relative(config, docs / MISCONCEPTIONS))
-        check_text(*(_relative(config, docs / name) for name in ("facts.yml", "glossary.yml", MISCONCEPTIONS)))
+        check_text(*((docs / name, _relative(config, docs / name)) for name in ("facts.yml", "glossary.yml", MISCONCEPTIONS)))
     except ContentError as error:
         raise PluginError(str(error)) from None
     _state["site"] = Site(facts, glossary, misconceptions=misconceptions)

@@ -383,3 +383,15 @@ def test_chart_titles_captions_alt_text_and_data_are_shown_as_text(tmp_path):
     assert "<script>" not in html and "<img src=x" not in html and page_problems(html) == []
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 4      # title, caption, column, cell
     assert 'alt="&#34;&gt;&lt;script&gt;' in html                         # the alt text, in an attribute
+
+
+def test_a_fixed_or_removed_data_file_is_not_reported_again(project):
+    project.write("docs/index.md", PAGE)
+    in_misconceptions("A model <script>alert(1)</script> looks things up.")(project)
+    assert any("raw HTML in 'statement'" in str(problem) for problem in check(project.path))
+    in_misconceptions("A model looks things up.")(project)
+    assert not any("raw HTML" in str(problem) for problem in check(project.path))
+    in_misconceptions("A model <b>looks</b> things up.")(project)
+    assert any("raw HTML in 'statement': '<b>'" in str(problem) for problem in check(project.path))
+    (project.docs / "misconceptions.yml").unlink()
+    assert [str(problem) for problem in check(project.path)] == []

@@ -63,7 +63,7 @@ def check(root: Path) -> list[ContentError]:
         facts = load_facts(docs / "facts.yml", "docs/facts.yml")
         glossary = load_glossary(docs / "glossary.yml", "docs/glossary.yml")
         misconceptions = load_misconceptions(docs / MISCONCEPTIONS, f"docs/{MISCONCEPTIONS}")
-        check_text("docs/facts.yml", "docs/glossary.yml", f"docs/{MISCONCEPTIONS}")
+        check_text(*((docs / name, f"docs/{name}") for name in ("facts.yml", "glossary.yml", MISCONCEPTIONS)))
     except ContentError as error:
         return _flatten(error)
 

@@ -12,7 +12,8 @@ from .errors import ContentError, ContentErrors
 from .sanitize import find_unsafe_data
 
 
-UNSAFE_TEXT: dict[str, list[ContentError]] = {}     # display name -> unsafe text found by the last load
+# display name -> (the text last loaded, the unsafe text found in it)
+UNSAFE_TEXT: dict[str, tuple[str, list[ContentError]]] = {}
 
 
 class LineDict(dict):
@@ -84,17 +85,26 @@ def load_yaml(path: str | Path, display_name: str | None = None) -> Any:
         raise ContentError(name, None, f"couldn't parse the YAML: {error}") from None
     finally:
         loader.dispose()
-    UNSAFE_TEXT[name] = find_unsafe_data(data, name)
+    UNSAFE_TEXT[name] = (text, find_unsafe_data(data, name))
     return data
 
 
-def check_text(*names: str) -> None:
-    """Raw HTML or a javascript: link anywhere in the text of the data files with these display names.
+def check_text(*files: tuple[Path, str]) -> None:
+    """Raw HTML or a javascript: link anywhere in the text of these data files (path, display name).
 
-    ``load_yaml`` finds them while it has the data; they are raised here, once the files' own checks
-    have passed, so those checks' more precise messages come first.
+    ``load_yaml`` finds them while it has the data, so a file read since it last changed is not
+    parsed again. They are raised here, once the files' own checks have passed, so those checks'
+    more precise messages come first.
     """
-    problems = [problem for name in names for problem in UNSAFE_TEXT.get(name, [])]
+    problems: list[ContentError] = []
+    for path, name in files:
+        if not Path(path).exists():
+            continue
+        text, found = UNSAFE_TEXT.get(name, (None, []))
+        if text != Path(path).read_text(encoding="utf-8"):
+            load_yaml(path, name)
+            text, found = UNSAFE_TEXT[name]
+        problems.extend(found)
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
 
