@@ -65,13 +65,14 @@ SVG_NAMESPACES = {"": "http://www.w3.org/2000/svg", "xlink": "http://www.w3.org/
                   "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "cc": "http://creativecommons.org/ns#",
                   "dc": "http://purl.org/dc/elements/1.1/"}
 SVG_SCRIPT_ELEMENTS = frozenset({"script", "foreignObject", "iframe", "embed", "object", "handler", "listener"})
+SVG_ANIMATION = frozenset({"set", "animate", "animateMotion", "animateTransform", "discard"})
 
 
 def clean_svg(svg: str) -> str | None:
     """An SVG a lab drew, without script: parsed as XML (it is XML), so no trick of quoting gets past.
 
-    Removes script and foreignObject elements, event handlers and links that are not to the SVG
-    itself (#id) or to the web. Returns None for text that is not well-formed SVG.
+    Removes script and foreignObject elements, event handlers, links that are not to the SVG itself
+    (#id) or to the web, and animations that would set a link or a handler. Returns None for text that is not well-formed SVG.
     """
     import xml.etree.ElementTree as ET
 
@@ -85,7 +86,10 @@ def clean_svg(svg: str) -> str | None:
         return None
     for parent in list(root.iter()):
         for child in list(parent):
-            if child.tag.rpartition("}")[2] in SVG_SCRIPT_ELEMENTS:
+            tag = child.tag.rpartition("}")[2]
+            # Animation can set a link or a handler after load: <set attributeName="href" to="javascript:…">.
+            target = child.get("attributeName", "").lower().rpartition(":")[2]
+            if tag in SVG_SCRIPT_ELEMENTS or (tag in SVG_ANIMATION and (target == "href" or target.startswith("on"))):
                 parent.remove(child)
     for element in root.iter():
         for name in list(element.attrib):
