@@ -5,18 +5,24 @@ MkDocs import. Errors from it carry ``file:line`` and become MkDocs' clean Plugi
 """
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
+
+from markupsafe import Markup
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from textbook.charts import build_charts
+from textbook.csp import fill_policies
 from textbook.errors import ContentError
 from textbook.facts import load_facts
 from textbook.glossary import load_glossary
 from textbook.misconceptions import FILE as MISCONCEPTIONS, load_misconceptions
 from textbook.render import PageRenderer, Site
+from textbook.sanitize import find_unsafe_markdown, page_problems
+from textbook.yamlfile import check_text
 
 _state: dict = {"renderers": {}}
 log = logging.getLogger("mkdocs.hooks.textbook")
@@ -26,6 +32,10 @@ def _relative(config, path: Path) -> str:
     return Path(path).resolve().relative_to(Path(config.config_file_path).resolve().parent).as_posix()
 
 
+def on_startup(*, command, dirty, **kwargs):
+    _state["preview"] = command == "serve"
+
+
 def on_config(config, **kwargs):
     # Runs on every build, including each rebuild of `mkdocs serve`, so edits to the YAML are picked up.
     docs = Path(config.docs_dir)
@@ -33,6 +43,7 @@ def on_config(config, **kwargs):
         facts = load_facts(docs / "facts.yml", _relative(config, docs / "facts.yml"))
         glossary = load_glossary(docs / "glossary.yml", _relative(config, docs / "glossary.yml"))
         misconceptions = load_misconceptions(docs / MISCONCEPTIONS, _relative(config, docs / MISCONCEPTIONS))
+        check_text(*((docs / name, _relative(config, docs / name)) for name in ("facts.yml", "glossary.yml", MISCONCEPTIONS)))
     except ContentError as error:
         raise PluginError(str(error)) from None
     _state["site"] = Site(facts, glossary, misconceptions=misconceptions)
@@ -72,7 +83,14 @@ def on_page_markdown(markdown, *, page, config, files, **kwargs):
     # MkDocs hands over the Markdown without its front matter; count lines from the file's top.
     first_line = page.file.content_string.count("\n") - markdown.count("\n") + 1
     root = "../" * page.url.count("/")
-    renderer = PageRenderer(site, f"{_state['prefix']}/{page.file.src_uri}", root)
+    name = f"{_state['prefix']}/{page.file.src_uri}"
+    # Raw HTML and javascript: links, front matter included: the same messages as the check.
+    if problems := find_unsafe_markdown(page.file.content_string, name):
+        raise PluginError("\n".join(map(str, problems)))
+    for key in ("title", "description"):             # the theme writes these into <head> unescaped
+        if isinstance(page.meta.get(key), str):
+            page.meta[key] = Markup(html.escape(page.meta[key]))
+    renderer = PageRenderer(site, name, root)
     try:
         rendered = renderer.render(markdown, first_line)
     except ContentError as error:
@@ -81,9 +99,21 @@ def on_page_markdown(markdown, *, page, config, files, **kwargs):
     return rendered
 
 
-def on_page_content(html, *, page, config, files, **kwargs):
+def on_page_content(html_text, *, page, config, files, **kwargs):
     renderer = _state["renderers"].pop(page.file.src_uri, None)
-    return renderer.fill(html) if renderer else html
+    if renderer is None:
+        return html_text
+    html_text = renderer.fill(html_text)
+    # The last look: nothing that runs script may reach a page, whatever the way in.
+    if problems := page_problems(html_text):
+        raise PluginError(f"{renderer.src}: the page would contain {problems[0]}\n"
+                          "  Write Markdown, without HTML; links may only be http(s)://, mailto: or relative.")
+    return html_text
+
+
+def on_post_build(config, **kwargs):
+    # Every page's Content-Security-Policy gets the hashes of the inline scripts the site really has.
+    fill_policies(Path(config.site_dir), preview=_state.get("preview", False))
 
 
 def on_serve(server, config, builder, **kwargs):

@@ -26,6 +26,8 @@ from .quantities import bare_quantities
 from .quizlint import lint_quiz
 from .quizzes import find_quizzes
 from .render import PageRenderer, Site
+from .sanitize import find_unsafe_markdown
+from .yamlfile import check_text
 
 
 def _flatten(error: ContentError) -> list[ContentError]:
@@ -61,6 +63,7 @@ def check(root: Path) -> list[ContentError]:
         facts = load_facts(docs / "facts.yml", "docs/facts.yml")
         glossary = load_glossary(docs / "glossary.yml", "docs/glossary.yml")
         misconceptions = load_misconceptions(docs / MISCONCEPTIONS, f"docs/{MISCONCEPTIONS}")
+        check_text(*((docs / name, f"docs/{name}") for name in ("facts.yml", "glossary.yml", MISCONCEPTIONS)))
     except ContentError as error:
         return _flatten(error)
 
@@ -100,6 +103,7 @@ def check(root: Path) -> list[ContentError]:
     for page, text in texts.items():
         name = page.relative_to(root).as_posix()
         renderer = PageRenderer(site, name, "")
+        problems.extend(find_unsafe_markdown(text, name))       # raw HTML, javascript: links
         try:
             renderer.render(text)
         except ContentError as error:

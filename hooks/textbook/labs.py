@@ -19,7 +19,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ContentError
+from .errors import ContentError, ContentErrors
+from .sanitize import find_unsafe_markdown
 
 log = logging.getLogger("textbook.labs")
 
@@ -80,6 +81,12 @@ def read_lab(lab: Lab):
                 line = cell_start_lines(text, notebook)[number - 1] + (error.lineno or 1) - 1
                 raise ContentError(lab.display, line, f"Python syntax error in cell {number}: {error.msg}",
                                    "Fix the code in that cell; run the lab file with Python to try it.") from None
+    # Text cells are rendered as Markdown with raw HTML: the course's policy holds there too.
+    starts = cell_start_lines(text, notebook)
+    problems = [problem for number, cell in enumerate(notebook.cells) if cell.cell_type == "markdown"
+                for problem in find_unsafe_markdown(cell.source, lab.display, starts[number])]
+    if problems:
+        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
     if not notebook.cells or notebook.cells[0].cell_type != "markdown" or \
             not notebook.cells[0].source.lstrip().startswith("# "):
         raise ContentError(lab.display, 1, "a lab starts with a text cell whose first line is its '# Title'",
@@ -117,7 +124,8 @@ def cache_key(lab: Lab, docs: Path) -> str:
     digest = hashlib.sha256()
     digest.update(CACHE_FORMAT.encode())
     digest.update(f"numpy={version('numpy')} matplotlib={version('matplotlib')}".encode())
-    inputs = [lab.path, docs / "facts.yml", Path(__file__), Path(__file__).with_name("labkit.py")]
+    inputs = [lab.path, docs / "facts.yml", Path(__file__), Path(__file__).with_name("labkit.py"),
+              Path(__file__).with_name("sanitize.py")]
     data = docs / LABS_DIR / "data"
     if data.is_dir():
         inputs += sorted(path for path in data.rglob("*") if path.is_file())
@@ -230,6 +238,40 @@ def site_links(notebook, lab: Lab) -> None:
             cell.source = MD_LINK.sub(replace, cell.source)
 
 
+SCRIPT_OUTPUTS = ("application/javascript", "text/javascript", "application/x-javascript",
+                  "application/vnd.jupyter.widget-view+json", "text/vnd.jupyter.script")
+
+
+def safe_outputs(notebook) -> None:
+    """What a lab prints reaches readers' browsers: drop script outputs, sanitise HTML ones.
+
+    Widgets and JavaScript never reach the page; ``text/html`` keeps tables and formatting, without
+    script, event handlers or non-web links (``textbook.sanitize``). Images and plain text are kept.
+    """
+    from .sanitize import clean_output, clean_svg
+
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if not data:
+                continue
+            for kind in [kind for kind in data if kind in SCRIPT_OUTPUTS or kind.endswith("+javascript")]:
+                del data[kind]
+            if "text/html" in data:
+                html = data["text/html"]
+                data["text/html"] = clean_output("".join(html) if isinstance(html, list) else html)
+            if "image/svg+xml" in data:
+                svg = data["image/svg+xml"]
+                if (cleaned := clean_svg("".join(svg) if isinstance(svg, list) else svg)) is None:
+                    del data["image/svg+xml"]
+                else:
+                    data["image/svg+xml"] = cleaned
+            if not data and output.get("output_type") in ("display_data", "execute_result"):
+                data["text/plain"] = "(script output removed)"
+        if "metadata" in notebook and "widgets" in notebook.metadata:
+            del notebook.metadata["widgets"]
+
+
 def executed_notebook(lab: Lab, docs: Path, cache_dir: Path) -> tuple[Path, bool]:
     """The path of the lab's executed notebook, running the lab only if the cache has no copy.
 
@@ -246,6 +288,7 @@ def executed_notebook(lab: Lab, docs: Path, cache_dir: Path) -> tuple[Path, bool
     log.info("Running lab %s", lab.display)
     executed = execute(lab, notebook, docs / LABS_DIR)
     site_links(executed, lab)
+    safe_outputs(executed)
     for stale in cache_dir.glob(f"*/{lab.name}.ipynb"):
         shutil.rmtree(stale.parent, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,12 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError
+from .errors import ContentError, ContentErrors
+from .sanitize import find_unsafe_data
+
+
+# display name -> (the text last loaded, the unsafe text found in it)
+UNSAFE_TEXT: dict[str, tuple[str, list[ContentError]]] = {}
 
 
 class LineDict(dict):
@@ -66,7 +71,7 @@ def load_yaml(path: str | Path, display_name: str | None = None) -> Any:
     loader = _Loader(text)
     loader.name = name
     try:
-        return loader.get_single_data()
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
@@ -80,6 +85,28 @@ def load_yaml(path: str | Path, display_name: str | None = None) -> Any:
         raise ContentError(name, None, f"couldn't parse the YAML: {error}") from None
     finally:
         loader.dispose()
+    UNSAFE_TEXT[name] = (text, find_unsafe_data(data, name))
+    return data
+
+
+def check_text(*files: tuple[Path, str]) -> None:
+    """Raw HTML or a javascript: link anywhere in the text of these data files (path, display name).
+
+    ``load_yaml`` finds them while it has the data, so a file read since it last changed is not
+    parsed again. They are raised here, once the files' own checks have passed, so those checks'
+    more precise messages come first.
+    """
+    problems: list[ContentError] = []
+    for path, name in files:
+        if not Path(path).exists():
+            continue
+        text, found = UNSAFE_TEXT.get(name, (None, []))
+        if text != Path(path).read_text(encoding="utf-8"):
+            load_yaml(path, name)
+            text, found = UNSAFE_TEXT[name]
+        problems.extend(found)
+    if problems:
+        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
 
 
 def as_date(value: Any) -> dt.date | None:
