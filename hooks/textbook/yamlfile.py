@@ -22,7 +22,24 @@ class LineDict(dict):
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe loader that records line numbers and refuses duplicate keys."""
+    """Safe loader that records line numbers and refuses duplicate keys, anchors and aliases.
+
+    Anchors (``&name``) and aliases (``*name``) let a few lines expand into billions of nodes (an
+    "alias bomb"); the course's data files never need them, so the first one is refused while
+    parsing, before anything is composed.
+    """
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            kind = "an alias" if isinstance(event, yaml.AliasEvent) else "an anchor"
+            mark = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            raise ContentError(
+                self.name, event.start_mark.line + 1,
+                f"{kind} ('{mark}{event.anchor}') is not allowed: the course's data files use no YAML anchors or aliases",
+                "Write the value out in full; anchors and aliases make entries hard to review and can "
+                "expand without bound.")
+        return super().compose_node(parent, index)
 
 
 # YAML 1.1 reads 175e9 as a string; contributors write large numbers that way, so read it as a float.
