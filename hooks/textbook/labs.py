@@ -32,7 +32,7 @@ SECONDS_VARIABLE, DEFAULT_SECONDS = "TEXTBOOK_LAB_SECONDS", 600.0        # a who
 OUTPUT_VARIABLE, DEFAULT_OUTPUT_KB = "TEXTBOOK_LAB_OUTPUT_KB", 2048.0    # everything a lab prints or shows
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
-MD_LINK = re.compile(r"\]\((?P<target>[^)\s#:]+\.(?:md|py))(?P<anchor>#[^)\s]*)?\)")
+MD_LINK = re.compile(r"\]\((?P<target>[^()\[\]\s#:]+\.(?:md|py))(?P<anchor>#[^()\s]*)?\)")
 
 
 @dataclass

@@ -126,7 +126,7 @@ def fact_uses(markdown: str) -> list[tuple[str, int]]:
 
 
 def page_title(markdown: str, fallback: str) -> str:
-    match = re.search(r"^#\s+(.+?)\s*$", markdown, re.M)
+    match = re.search(r"^#[ \t]+(.*\S)", markdown, re.M)
     return match[1] if match else fallback
 
 
@@ -399,7 +399,7 @@ class PageRenderer:
             return {"html": Markup("{}{}").format(cell.date_text, link),
                     "sort": cell.date.isoformat(), "kind": "date"}
         html = FACT_MARKER.sub(lambda m: self._fact(m, cell.line), render_inline(cell.text))
-        plain = re.sub(r"<[^>]+>", "", html)
+        plain = re.sub(r"<[^<>]+>", "", html)
         return {"html": Markup(html) + link, "sort": plain.strip().lower(), "kind": "text"}
 
     def _chart(self, directive: Directive) -> str:
