@@ -14,7 +14,8 @@ from mkdocs.structure.files import File
 from textbook.charts import build_charts
 from textbook.errors import ContentError
 from textbook.facts import load_facts
-from textbook.glossary import load_glossary
+from textbook.frontmatter import check_front_matter
+from textbook.glossary import check_chapters, load_glossary
 from textbook.misconceptions import FILE as MISCONCEPTIONS, load_misconceptions
 from textbook.render import PageRenderer, Site
 
@@ -60,6 +61,7 @@ def on_files(files, config, **kwargs):
             continue
         site.add_page(file.src_uri, file.url, file.content_string)
     problems = site.check_misconceptions(_relative(config, Path(config.docs_dir) / MISCONCEPTIONS))
+    problems += check_chapters(site.glossary, set(site.pages), _relative(config, Path(config.docs_dir) / "glossary.yml"))
     if problems:
         raise PluginError("\n".join(map(str, problems)))
     return files
@@ -73,6 +75,8 @@ def on_page_markdown(markdown, *, page, config, files, **kwargs):
     first_line = page.file.content_string.count("\n") - markdown.count("\n") + 1
     root = "../" * page.url.count("/")
     renderer = PageRenderer(site, f"{_state['prefix']}/{page.file.src_uri}", root)
+    if problems := check_front_matter(page.file.content_string, renderer.src):
+        raise PluginError("\n".join(map(str, problems)))
     try:
         rendered = renderer.render(markdown, first_line)
     except ContentError as error:

@@ -209,6 +209,10 @@ def find_quizzes(lines: list[str], first_line: int, file: str) -> list[tuple[int
     index = 0
     while index < len(lines):
         if QUIZ_START.match(lines[index]):
+            if lines[index][:1].isspace():
+                raise ContentError(file, first_line + index, "a quiz inside an admonition, tab or list",
+                                   "A quiz renders only at the top level of a page: start <!-- quiz: id --> "
+                                   "at the beginning of its line, outside any indented block.")
             end = index + 1
             while end < len(lines) and not QUIZ_END.match(lines[end]):
                 if QUIZ_START.match(lines[end]):

@@ -14,7 +14,7 @@ from .errors import ContentError, ContentErrors, did_you_mean
 from .facts import STYLES, Facts, describe, format_fact
 from .glossary import Term, abbreviations
 from .inline import render_inline
-from .links import anchors
+from .links import HEADING, anchors
 from .markdown_scan import FACT_MARKER, Directive, replace_inline, segments
 from .misconceptions import Misconception, check_sections, unknown
 from .quizzes import Quiz, find_quizzes
@@ -208,6 +208,12 @@ class PageRenderer:
         index = 0
         for start, end, quiz in quizzes + [(len(lines), len(lines), None)]:
             for offset in range(index, start):
+                if HEADING.match(lines[offset]) and "\0" in replace_inline(lines[offset], FACT_MARKER, lambda m: "\0"):
+                    # A heading's anchor is made from its text: with a figure in it, the anchor (and every
+                    # link to it) would change whenever the figure is updated.
+                    self.error(first_line + offset, "a fact in a heading",
+                               "Headings stay free of figures, so their anchors never change: move the "
+                               ":fact[…] into the text below the heading.")
                 out.append(replace_inline(lines[offset], FACT_MARKER,
                                           lambda m, n=first_line + offset: self._fact(m, n)))
             if quiz is not None:

@@ -80,13 +80,22 @@ def load_yaml(path: str | Path, display_name: str | None = None) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ContentError(name, None, f"couldn't read the file: {error.strerror}") from None
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str, first_line: int = 1) -> Any:
+    """Parse YAML text that starts on line ``first_line`` of the file ``name``."""
     loader = _Loader(text)
     loader.name = name
+    offset = first_line - 1
     try:
         return loader.get_single_data()
+    except ContentError as error:
+        error.line = error.line + offset if error.line else error.line
+        raise error from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
+        line = mark.line + 1 + offset if mark else None
         problem = error.problem or error.context or "invalid YAML"
         raise ContentError(
             name, line, f"couldn't parse the YAML: {problem}",
