@@ -148,7 +148,7 @@ def _code_error(raised: sandbox.Raised, file: str, what: str, line: int | None =
     """A contributor's code went wrong: say where (its deepest line in the chart file) and how."""
     line = raised.lines[-1] if raised.lines else line
     if raised.kind == "TimeLimit":
-        return _time_error(file, line, what.split(" ")[0])
+        return _time_error(file, line, what)
     if raised.kind == "SystemExit":
         return ContentError(file, line, f"{what}: {raised.text}",
                             "A chart must return its result, never exit the program: remove the call.")
@@ -159,8 +159,9 @@ def _code_error(raised: sandbox.Raised, file: str, what: str, line: int | None =
                         "Fix the chart's code at this line; `python -m textbook.check` runs it without drawing.")
 
 
-def _time_error(file: str, line: int | None, function: str) -> ContentError:
-    return ContentError(file, line, f"{function} ran longer than {chart_seconds():g} s and was stopped",
+def _time_error(file: str, line: int | None, what: str) -> ContentError:
+    subject = what.replace(" failed while loading", "").replace(" failed", "")    # data(), draw(), the chart file
+    return ContentError(file, line, f"{subject} ran longer than {chart_seconds():g} s and was stopped",
                         f"A chart computes from a few facts and must finish in seconds. The limit is "
                         f"{SECONDS_VARIABLE} (default {DEFAULT_SECONDS:g} s).")
 
@@ -174,7 +175,7 @@ def _bounded(function, path: Path, file: str, what: str, line: int | None):
             raise ContentError(*raised.payload) from None
         raise _code_error(raised, file, what, line) from None
     except sandbox.Timeout:
-        raise _time_error(file, line, what.split(" ")[0]) from None
+        raise _time_error(file, line, what) from None
     except sandbox.Ended as ended:
         raise ContentError(file, line, f"{what}: the chart's process ended without a result ({ended})",
                            "A chart must return its result; remove any os._exit(), os.kill() or similar.") from None
