@@ -113,7 +113,7 @@ def chart_files(directory: Path) -> list[Path]:
 
 
 def chart_seconds() -> float:
-    return sandbox.seconds_from_env(SECONDS_VARIABLE, DEFAULT_SECONDS)
+    return sandbox.number_from_env(SECONDS_VARIABLE, DEFAULT_SECONDS)
 
 
 def load_module(path: Path, file: str) -> ModuleType:

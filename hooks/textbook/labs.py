@@ -142,7 +142,7 @@ def execute(lab: Lab, notebook, cwd: Path, extra_code: list[str] | None = None):
     import nbformat
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-    from .sandbox import seconds_from_env
+    from .sandbox import number_from_env
 
     notebook = nbformat.from_dict(notebook)
     for code in extra_code or []:
@@ -151,8 +151,8 @@ def execute(lab: Lab, notebook, cwd: Path, extra_code: list[str] | None = None):
     # One BLAS thread: the labs multiply small matrices, where threads only add overhead (and noise).
     env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
            "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
-    total = seconds_from_env(SECONDS_VARIABLE, DEFAULT_SECONDS)
-    limit_kb = seconds_from_env(OUTPUT_VARIABLE, DEFAULT_OUTPUT_KB)
+    total = number_from_env(SECONDS_VARIABLE, DEFAULT_SECONDS)
+    limit_kb = number_from_env(OUTPUT_VARIABLE, DEFAULT_OUTPUT_KB)
     deadline = time.monotonic() + total
 
     def cell_timeout(_cell) -> float:    # a cell gets CELL_TIMEOUT or what is left of the lab's total

@@ -54,8 +54,8 @@ def _alarm(seconds: float) -> None:
         pass
 
 
-def seconds_from_env(name: str, default: float) -> float:
-    """A positive number of seconds from an environment variable, or the default."""
+def number_from_env(name: str, default: float) -> float:
+    """A positive number (seconds, kilobytes) from an environment variable, or the default."""
     raw = os.environ.get(name, "")
     try:
         value = float(raw)
