@@ -275,3 +275,15 @@ def test_a_broken_front_matter_stops_the_build(project):
     assert code != 0, output
     assert "docs/index.md:2: couldn't parse the YAML" in output, output
     assert "Traceback" not in output
+
+
+def test_processes_a_chart_starts_end_with_it(project, limits, tmp_path):
+    """A chart that leaves a process behind (here one that would write a file later) does not keep it."""
+    marker = tmp_path / "still-running"
+    project.write("docs/index.md", PAGE)
+    chart(f"import os, time\n    if os.fork() == 0:\n        time.sleep(4)\n        open({str(marker)!r}, 'w').close()\n"
+          "        os._exit(0)\n    time.sleep(600)")(project)
+    messages = "\n".join(str(problem) for problem in check(project.path))
+    assert re.search(rf"charts/broken.py:\d+: data\(\) ran longer than {CHART_SECONDS} s", messages), messages
+    time.sleep(2)                   # the check stopped the chart within 3 s; the leftover would write at 4 s
+    assert not marker.exists(), "a process started by the chart outlived it"

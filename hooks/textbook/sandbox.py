@@ -74,6 +74,15 @@ def _describe(error: BaseException, path: str) -> Raised:
     return Raised(type(error).__name__, text, lines, getattr(error, "sandbox_payload", None))
 
 
+def _kill_group(pid: int) -> None:
+    for kill in (os.killpg, os.kill):                # the group, or the child alone if it has none yet
+        try:
+            kill(pid, signal.SIGKILL)
+            return
+        except (ProcessLookupError, PermissionError):
+            continue
+
+
 def call_caught(function: Callable[[], Any], path: str) -> Any:
     """Call ``function``; any exit at all (SystemExit and KeyboardInterrupt included) becomes Raised."""
     try:
@@ -98,6 +107,7 @@ def run_bounded(function: Callable[[], Any], path: str, seconds: float) -> Any:
         os.close(read_end)
         status = 0
         try:
+            os.setpgid(0, 0)                         # its own group: processes it starts are ended with it
             _alarm(seconds)
             try:
                 outcome = ("ok", call_caught(function, path))
@@ -108,17 +118,17 @@ def run_bounded(function: Callable[[], Any], path: str, seconds: float) -> Any:
                 data = pickle.dumps(outcome)
             except Exception as error:  # noqa: BLE001 - a result that cannot be sent back
                 data = pickle.dumps(("raised", type(error).__name__, f"the result cannot be sent back: {error}", [], None))
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(data)
             sys.stdout.flush()
             sys.stderr.flush()
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
         except BaseException:  # noqa: BLE001
             status = 1
         finally:
             os._exit(status)
     os.close(write_end)
     # The child stops itself at the limit (naming its line); code that swallows that is killed a bit later.
-    chunks, deadline, timed_out = [], time.monotonic() + seconds + GRACE, False
+    chunks, deadline, timed_out, finished = [], time.monotonic() + seconds + GRACE, False, False
     try:
         while True:
             left = deadline - time.monotonic()
@@ -130,13 +140,16 @@ def run_bounded(function: Callable[[], Any], path: str, seconds: float) -> Any:
                 continue
             chunk = os.read(read_end, 1 << 16)
             if not chunk:
+                finished = True
                 break
             chunks.append(chunk)
     finally:
         os.close(read_end)
-        if timed_out:
-            os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
+        if finished:                                 # the child closed the pipe: it is ending by itself
+            _, status = os.waitpid(pid, 0)
+        _kill_group(pid)                             # on a timeout, Ctrl-C, or leftovers it started
+        if not finished:
+            _, status = os.waitpid(pid, 0)
     if timed_out:
         raise Timeout(seconds)
     if not chunks:
