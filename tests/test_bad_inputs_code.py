@@ -287,3 +287,12 @@ def test_processes_a_chart_starts_end_with_it(project, limits, tmp_path):
     assert re.search(rf"charts/broken.py:\d+: data\(\) ran longer than {CHART_SECONDS} s", messages), messages
     time.sleep(2)                   # the check stopped the chart within 3 s; the leftover would write at 4 s
     assert not marker.exists(), "a process started by the chart outlived it"
+
+
+def test_an_unknown_glossary_chapter_stops_the_build(project):
+    project.write("docs/index.md", PAGE)
+    in_glossary("\nnew-term:\n  term: new term\n  definition: A new term.\n  chapter: pretrainig\n")(project)
+    code, output = build(project)
+    assert code != 0, output
+    assert re.search(r"docs/glossary.yml:\d+: term 'new-term' names an unknown chapter 'pretrainig'", output), output
+    assert "Traceback" not in output
