@@ -29,10 +29,6 @@ def in_file(name: str, text: str):
     return lambda project: project.write(name, text)
 
 
-def page_with(text: str):
-    return lambda project: project.write("docs/index.md", text)
-
-
 def loop(body: str) -> str:
     """A data() body (line 5 onwards) that never ends."""
     return "while True:\n        " + body
