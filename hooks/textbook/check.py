@@ -21,7 +21,7 @@ from .frontmatter import check_front_matter
 from .glossary import check_chapters, load_glossary
 from .labs import check_labs, find_labs
 from .links import check_links
-from .markdown_scan import segments
+from .markdown_scan import long_lines, segments
 from .misconceptions import FILE as MISCONCEPTIONS, load_misconceptions
 from .quantities import bare_quantities
 from .quizlint import lint_quiz
@@ -107,6 +107,8 @@ def check(root: Path) -> list[ContentError]:
             renderer.render(text)
         except ContentError as error:
             problems.extend(_flatten(error))
+        if long_lines(text, name):
+            continue                                      # refused above; too long to lint or scan
         for segment in segments(text, set()):          # quiz lint: can the answers be guessed?
             if segment.kind == "text":
                 try:

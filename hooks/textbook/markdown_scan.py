@@ -10,11 +10,24 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from .errors import ContentError
+
 # Every pattern here scans contributor text, so each runs in linear time on a long line: no two
 # quantifiers compete for the same characters, and no match can extend past the next opening bracket.
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`\n]*)$")
 BACKTICKS = re.compile(r"`+")
 FACT_MARKER = re.compile(r":fact\[([^\[\]\s]*)(?:\s+([^\[\]]*))?\]")   # :fact[id] or :fact[id style]
+
+
+MAX_LINE = 2000     # characters; the course's longest line is a fifth of this
+
+
+def long_lines(markdown: str, file: str, first_line: int = 1) -> list[ContentError]:
+    """Lines too long to be prose. Markdown's own link parser slows down with the square of a
+    paragraph's brackets, so a line of thousands of them could stall the build; such lines are refused."""
+    return [ContentError(file, number, f"a line of {len(line):,} characters (the limit is {MAX_LINE:,})",
+                         "Break it into sentences on lines of their own; put data in docs/facts.yml.")
+            for number, line in enumerate(markdown.split("\n"), first_line) if len(line) > MAX_LINE]
 
 
 def code_spans(line: str) -> list[tuple[int, int]]:

@@ -15,7 +15,7 @@ from .facts import STYLES, Facts, describe, format_fact
 from .glossary import Term, abbreviations
 from .inline import render_inline
 from .links import HEADING, anchors
-from .markdown_scan import FACT_MARKER, Directive, replace_inline, segments
+from .markdown_scan import FACT_MARKER, Directive, long_lines, replace_inline, segments
 from .misconceptions import Misconception, check_sections, unknown
 from .quizzes import Quiz, find_quizzes
 from .tables import Cell
@@ -172,6 +172,8 @@ class PageRenderer:
     # -- the page --------------------------------------------------------------------------------
     def render(self, markdown: str, first_line: int = 1) -> str:
         """Render our syntax; ``first_line`` is the source line where ``markdown`` starts."""
+        if too_long := long_lines(markdown, self.src, first_line):
+            raise too_long[0] if len(too_long) == 1 else ContentErrors(too_long)
         out: list[str] = []
         for segment in segments(markdown, set(self.handlers), first_line):
             if segment.kind == "code":
