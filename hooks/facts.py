@@ -18,7 +18,8 @@ from textbook.charts import build_charts
 from textbook.csp import fill_policies
 from textbook.errors import ContentError
 from textbook.facts import load_facts
-from textbook.glossary import load_glossary
+from textbook.frontmatter import check_front_matter
+from textbook.glossary import check_chapters, load_glossary
 from textbook.misconceptions import FILE as MISCONCEPTIONS, load_misconceptions
 from textbook.render import PageRenderer, Site
 from textbook.sanitize import find_unsafe_markdown, page_problems
@@ -71,6 +72,7 @@ def on_files(files, config, **kwargs):
             continue
         site.add_page(file.src_uri, file.url, file.content_string)
     problems = site.check_misconceptions(_relative(config, Path(config.docs_dir) / MISCONCEPTIONS))
+    problems += check_chapters(site.glossary, set(site.pages), _relative(config, Path(config.docs_dir) / "glossary.yml"))
     if problems:
         raise PluginError("\n".join(map(str, problems)))
     return files
@@ -84,12 +86,14 @@ def on_page_markdown(markdown, *, page, config, files, **kwargs):
     first_line = page.file.content_string.count("\n") - markdown.count("\n") + 1
     root = "../" * page.url.count("/")
     name = f"{_state['prefix']}/{page.file.src_uri}"
-    # Raw HTML and javascript: links, front matter included: the same messages as the check.
-    if problems := find_unsafe_markdown(page.file.content_string, name):
-        raise PluginError("\n".join(map(str, problems)))
     for key in ("title", "description"):             # the theme writes these into <head> unescaped
         if isinstance(page.meta.get(key), str):
             page.meta[key] = Markup(html.escape(page.meta[key]))
+    if problems := check_front_matter(page.file.content_string, name):
+        raise PluginError("\n".join(map(str, problems)))
+    # Raw HTML and javascript: links, front matter included: the same messages as the check.
+    if problems := find_unsafe_markdown(page.file.content_string, name):
+        raise PluginError("\n".join(map(str, problems)))
     renderer = PageRenderer(site, name, root)
     try:
         rendered = renderer.render(markdown, first_line)

@@ -3,7 +3,7 @@ can fail on a number.
 
     .venv/bin/python tests/benchmark.py [--runs 5]
 
-Figures: a clean build with the course's hook (charts drawn from scratch), a warm rebuild (charts
+Figures: the fast check (python -m textbook.check), a clean build with the course's hook (charts drawn from scratch), a warm rebuild (charts
 from the cache), the same Markdown built by plain Material without the hook, their ratios (medians
 of several runs), how many charts each build drew, the size of the course's own JS and CSS, and the
 time, page count and size of the PDF book (one run of python -m textbook.pdf, site build included).
@@ -46,6 +46,17 @@ def timed_build(config: Path, strict: bool = True) -> tuple[float, str]:
     if result.returncode:
         sys.exit(result.stderr)
     return seconds, result.stderr
+
+
+def timed_check() -> float:
+    """Seconds for the documented fast check, as a contributor runs it (charts' data() included)."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "textbook.check"], cwd=ROOT, capture_output=True, text=True,
+                            env={**ENV, "PYTHONPATH": str(ROOT / "hooks")})
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        sys.exit(result.stdout + result.stderr)
+    return seconds
 
 
 def summary(times: list[float]) -> str:
@@ -96,6 +107,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    checks = [timed_check() for _ in range(args.runs)]
+    print(f"check (python -m textbook.check), {args.runs} runs: {summary(checks)}")
     for name, seconds in lab_seconds().items():
         print(f"lab {name}: {seconds:.1f} s to run (fresh kernel included)")
     with tempfile.TemporaryDirectory() as site:

@@ -17,10 +17,11 @@ from pathlib import Path
 from .charts import chart_files, compute
 from .errors import ContentError, ContentErrors
 from .facts import load_facts
-from .glossary import load_glossary
+from .frontmatter import check_front_matter
+from .glossary import check_chapters, load_glossary
 from .labs import check_labs, find_labs
 from .links import check_links
-from .markdown_scan import segments
+from .markdown_scan import long_lines, segments
 from .misconceptions import FILE as MISCONCEPTIONS, load_misconceptions
 from .quantities import bare_quantities
 from .quizlint import lint_quiz
@@ -85,6 +86,7 @@ def check(root: Path) -> list[ContentError]:
         src = page.relative_to(docs).as_posix()
         site.add_page(src, "" if src == "index.md" else src[:-3] + "/", text)
     problems.extend(site.check_misconceptions(f"docs/{MISCONCEPTIONS}"))
+    problems.extend(check_chapters(glossary, set(site.pages), "docs/glossary.yml"))
 
     generated = {"glossary.md": {f"term-{term}" for term in glossary},
                  "sources.md": {f"src-{source}" for source in facts.sources} | {"illustrative"}}
@@ -102,12 +104,15 @@ def check(root: Path) -> list[ContentError]:
 
     for page, text in texts.items():
         name = page.relative_to(root).as_posix()
+        problems.extend(check_front_matter(text, name))
         renderer = PageRenderer(site, name, "")
         problems.extend(find_unsafe_markdown(text, name))       # raw HTML, javascript: links
         try:
             renderer.render(text)
         except ContentError as error:
             problems.extend(_flatten(error))
+        if long_lines(text, name):
+            continue                                      # refused above; too long to lint or scan
         for segment in segments(text, set()):          # quiz lint: can the answers be guessed?
             if segment.kind == "text":
                 try:

@@ -16,6 +16,8 @@ import os
 import posixpath
 import re
 import shutil
+import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +29,11 @@ log = logging.getLogger("textbook.labs")
 LABS_DIR = "labs"                      # under docs/
 CACHE_FORMAT = "labs-cache-1"          # change to invalidate every cached lab
 CELL_TIMEOUT = 120                     # seconds one cell may run before the build gives up
+SECONDS_VARIABLE, DEFAULT_SECONDS = "TEXTBOOK_LAB_SECONDS", 600.0        # a whole lab, kernel start included
+OUTPUT_VARIABLE, DEFAULT_OUTPUT_KB = "TEXTBOOK_LAB_OUTPUT_KB", 2048.0    # everything a lab prints or shows
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
-MD_LINK = re.compile(r"\]\((?P<target>[^)\s#:]+\.(?:md|py))(?P<anchor>#[^)\s]*)?\)")
+MD_LINK = re.compile(r"\]\((?P<target>[^()\[\]\s#:]+\.(?:md|py))(?P<anchor>#[^()\s]*)?\)")
 
 
 @dataclass
@@ -144,8 +148,9 @@ def execute(lab: Lab, notebook, cwd: Path, extra_code: list[str] | None = None):
     A failing cell becomes a ContentError naming the lab, the cell, its line and the exception.
     """
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    from .sandbox import number_from_env
 
     notebook = nbformat.from_dict(notebook)
     for code in extra_code or []:
@@ -154,18 +159,50 @@ def execute(lab: Lab, notebook, cwd: Path, extra_code: list[str] | None = None):
     # One BLAS thread: the labs multiply small matrices, where threads only add overhead (and noise).
     env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
            "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
-    client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
-                            record_timing=False, extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                            resources={"metadata": {"path": str(cwd)}})
+    total = number_from_env(SECONDS_VARIABLE, DEFAULT_SECONDS)
+    limit_kb = number_from_env(OUTPUT_VARIABLE, DEFAULT_OUTPUT_KB)
+    deadline = time.monotonic() + total
+
+    def cell_timeout(_cell) -> float:    # a cell gets CELL_TIMEOUT or what is left of the lab's total
+        return max(0.001, min(CELL_TIMEOUT, deadline - time.monotonic()))
+
+    client = _bounded_client()(notebook, timeout=CELL_TIMEOUT, timeout_func=cell_timeout, kernel_name="python3",
+                               allow_errors=False, record_timing=False,
+                               extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                               resources={"metadata": {"path": str(cwd)}})
+    client.output_limit = int(limit_kb * 1024)
     text = lab.path.read_text(encoding="utf-8")
+
+    def cell_line(number: int) -> int | None:
+        starts = cell_start_lines(text, notebook)
+        return starts[number - 1] if 0 < number <= len(starts) else None
+
+    def too_much_output() -> ContentError:
+        number = client.output_cell + 1
+        return ContentError(lab.display, cell_line(number),
+                            f"lab '{lab.name}' printed or showed more than {limit_kb:g} KB in total "
+                            f"(stopped in cell {number})",
+                            f"Print a summary, not every value: readers download this output and the search "
+                            f"index holds it. The limit is {OUTPUT_VARIABLE} (default {DEFAULT_OUTPUT_KB:g}).")
+
     try:
-        client.execute(env=env)
+        # The kernel's own log (not the lab's output) would show a traceback when a stopped lab shuts down.
+        client.execute(env=env, stderr=subprocess.DEVNULL)
     except CellExecutionError as error:
+        if client.output_cell is not None:
+            raise too_much_output() from None
         raise _cell_error(lab, text, notebook, error.ename, error.evalue) from None
     except CellTimeoutError:
+        if client.output_cell is not None:
+            raise too_much_output() from None
         number, _cell = _failed_cell(notebook)
-        line = cell_start_lines(text, notebook)[number - 1] if number else None
-        raise ContentError(lab.display, line, f"lab '{lab.name}' took longer than {CELL_TIMEOUT} s in cell {number}",
+        if time.monotonic() >= deadline - 0.01:
+            raise ContentError(lab.display, cell_line(number),
+                               f"lab '{lab.name}' ran longer than {total:g} s in total (stopped in cell {number})",
+                               f"Labs must stay small: fewer steps, less data. The limit for a whole lab is "
+                               f"{SECONDS_VARIABLE} (default {DEFAULT_SECONDS:g} s).") from None
+        raise ContentError(lab.display, cell_line(number),
+                           f"lab '{lab.name}' took longer than {CELL_TIMEOUT} s in cell {number}",
                            "Labs must stay small: fewer steps, less data.") from None
     except DeadKernelError as error:
         raise ContentError(lab.display, None, f"lab '{lab.name}': the Python kernel died ({error})",
@@ -173,11 +210,44 @@ def execute(lab: Lab, notebook, cwd: Path, extra_code: list[str] | None = None):
     except Exception as error:          # the kernel could not start, for example
         raise ContentError(lab.display, None, f"lab '{lab.name}' could not run: {type(error).__name__}: {error}",
                            "Install the course's dependencies: .venv/bin/pip install -e .") from None
+    if client.output_cell is not None:
+        raise too_much_output()
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs = _merge_streams(cell.outputs)
     return notebook
+
+
+def _bounded_client():
+    """A NotebookClient that counts the bytes a lab outputs and stops the lab past a limit.
+
+    Output past the limit is dropped (memory stays bounded) and the kernel is interrupted, so a lab
+    printing in a loop stops at once instead of running out its time.
+    """
+    import asyncio
+    import json
+
+    from nbclient import NotebookClient
+    from nbclient.util import ensure_async
+
+    class BoundedClient(NotebookClient):
+        output_limit = 0
+        output_bytes = 0
+        output_cell: int | None = None
+
+        def output(self, outs, msg, display_id, cell_index):
+            if self.output_cell is not None:
+                return None
+            self.output_bytes += len(json.dumps(msg.get("content", {}), ensure_ascii=False))
+            if self.output_limit and self.output_bytes > self.output_limit:
+                self.output_cell = cell_index
+                if self.km is not None:
+                    asyncio.ensure_future(ensure_async(self.km.interrupt_kernel()))
+                return None
+            return super().output(outs, msg, display_id, cell_index)
+
+    return BoundedClient
 
 
 def _merge_streams(outputs):

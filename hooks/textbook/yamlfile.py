@@ -27,7 +27,24 @@ class LineDict(dict):
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe loader that records line numbers and refuses duplicate keys."""
+    """Safe loader that records line numbers and refuses duplicate keys, anchors and aliases.
+
+    Anchors (``&name``) and aliases (``*name``) let a few lines expand into billions of nodes (an
+    "alias bomb"); the course's data files never need them, so the first one is refused while
+    parsing, before anything is composed.
+    """
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            kind = "an alias" if isinstance(event, yaml.AliasEvent) else "an anchor"
+            mark = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            raise ContentError(
+                self.name, event.start_mark.line + 1,
+                f"{kind} ('{mark}{event.anchor}') is not allowed: the course's data files use no YAML anchors or aliases",
+                "Write the value out in full; anchors and aliases make entries hard to review and can "
+                "expand without bound.")
+        return super().compose_node(parent, index)
 
 
 # YAML 1.1 reads 175e9 as a string; contributors write large numbers that way, so read it as a float.
@@ -68,13 +85,22 @@ def load_yaml(path: str | Path, display_name: str | None = None) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ContentError(name, None, f"couldn't read the file: {error.strerror}") from None
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str, first_line: int = 1) -> Any:
+    """Parse YAML text that starts on line ``first_line`` of the file ``name``."""
     loader = _Loader(text)
     loader.name = name
+    offset = first_line - 1
     try:
         data = loader.get_single_data()
+    except ContentError as error:
+        error.line = error.line + offset if error.line else error.line
+        raise error from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
+        line = mark.line + 1 + offset if mark else None
         problem = error.problem or error.context or "invalid YAML"
         raise ContentError(
             name, line, f"couldn't parse the YAML: {problem}",
