@@ -6,8 +6,10 @@ redraw when a chart's definition in charts/ changes. Everything else lives in th
 """
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
+from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 
 from textbook import extension
@@ -26,6 +28,9 @@ def on_config(config, **kwargs):
 
 def on_page_markdown(markdown, *, page, config, files, **kwargs):
     extension.context.page = extension.PageContext(page.file.src_uri, page.url)
+    for key in ("title", "description"):             # Material writes these into <head> unescaped
+        if isinstance(page.meta.get(key), str):
+            page.meta[key] = Markup(html.escape(page.meta[key]))
     return markdown
 
 

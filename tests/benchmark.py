@@ -3,7 +3,7 @@ can fail on a number.
 
     .venv/bin/python tests/benchmark.py [--runs 5]
 
-Figures: a clean build with the course syntax (charts drawn from scratch), a warm rebuild (charts
+Figures: the fast check (python -m textbook.check), a clean build with the course syntax (charts drawn from scratch), a warm rebuild (charts
 from the cache), the same Markdown built by plain Material without the course's extension, a Zensical
 build of a fresh copy of the course, a generated course of 200 lessons with and without the course
 syntax (tests/generate_course.py), their ratios (medians
@@ -86,6 +86,17 @@ def timed_build(config: Path, strict: bool = True) -> tuple[float, str]:
     return seconds, result.stderr
 
 
+def timed_check() -> float:
+    """Seconds for the documented fast check, as a contributor runs it (charts' data() included)."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "textbook.check"], cwd=ROOT, capture_output=True, text=True,
+                            env={**ENV, "PYTHONPATH": str(ROOT / "hooks")})
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        sys.exit(result.stdout + result.stderr)
+    return seconds
+
+
 def summary(times: list[float]) -> str:
     return f"median {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f})"
 
@@ -157,6 +168,8 @@ def main() -> None:
     parser.add_argument("--lessons", type=int, default=200,
                         help="also time a course generated with this many lessons (0: skip)")
     args = parser.parse_args()
+    checks = [timed_check() for _ in range(args.runs)]
+    print(f"check (python -m textbook.check), {args.runs} runs: {summary(checks)}")
     for name, seconds in lab_seconds().items():
         print(f"lab {name}: {seconds:.1f} s to run (fresh kernel included)")
     with tempfile.TemporaryDirectory() as site:

@@ -141,17 +141,19 @@ def test_broken_contribution_stops_the_build(project, case):
 
 
 @pytest.mark.build
-def test_injected_html_is_shown_as_text_and_never_runs(project):
+def test_injected_html_is_refused_and_html_in_code_is_shown_as_text(project):
     attack = "<script>alert('x')</script><img src=x onerror=alert(1)>"
-    project.write("docs/index.md", PAGE.replace("Pick the right one?", f"Pick {attack} one?")
-                  .replace("  > Correct — because.", f"  > Correct — {attack}"))
-    facts = project.docs / "facts.yml"
-    facts.write_text(facts.read_text().replace('measures: "Parameters in the largest GPT-3 model"',
-                                               'measures: "Parameters \\"><script>alert(2)</script>"', 1))
+    project.write("docs/index.md", PAGE.replace("Pick the right one?", f"Pick {attack} one?"))
+    result = project.build()
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "docs/index.md:14: raw HTML: '<script>'" in output, output
+    assert "Traceback" not in output
+    project.write("docs/index.md", PAGE.replace("Pick the right one?", f"Pick `{attack}` one?")
+                  .replace("  > Correct — because.", f"  > Correct — `{attack}`"))
     result = project.build()
     assert result.returncode == 0, result.stderr
     html = (project.path / "site" / "index.html").read_text()
-    assert "<script>alert" not in html and "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
+    assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html or "&lt;script&gt;alert('x')&lt;/script&gt;" in html
 
 

@@ -258,3 +258,13 @@ def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path):
         return found
 
     assert not differences(first, second)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_the_checks_heading_anchors_are_the_built_pages_ids(built_site, chapter):
+    """A link the check accepts (page.md#anchor) must land on an id the built page has."""
+    from textbook.links import anchors
+
+    ids = set(re.findall(r'\bid="([^"]+)"', (built_site / chapter / "index.html").read_text()))
+    missing = anchors((ROOT / "docs" / f"{chapter}.md").read_text()) - ids
+    assert not missing, f"{chapter}: the check accepts anchors the built page lacks: {sorted(missing)}"

@@ -284,21 +284,7 @@ title: Charts
 
 A lesson with a chart. GPT-3 has :fact[gpt3.params].
 
-<figure class="fd-chart" id="chart-demo">
-<div class="fd-chart__frame">
-<img class="fd-chart__img" src="../assets/charts/demo.svg#only-light" alt="A bar chart.">
-<img class="fd-chart__img" src="../assets/charts/demo.dark.svg#only-dark" alt="A bar chart.">
-</div>
-<figcaption><strong>Parameters of one model.</strong> Sources: <a href="../sources/#src-brown2020">Brown 2020</a></figcaption>
-<details class="abstract fd-chart__data"><summary>The data in this chart</summary><table><tr><td>DATAROW</td></tr></table></details>
-</figure>
-
-<div class="fd-table-wrap"><table>
-<caption>A wide comparison</caption>
-<thead><tr>{heads}</tr></thead>
-<tbody><tr>{cells}</tr></tbody>
-</table></div>
-<p class="fd-table-note">Each figure says how sure it is.<span class="fd-screen-only"> SORTHINT.</span></p>
+FIXTURE-HTML
 
 === "First tab"
     FIRSTTABTEXT
@@ -324,6 +310,34 @@ Which option is right in this small quiz?
   > Correct — RIGHTFEEDBACK explains why.
 
 <!-- /quiz -->
+"""
+
+# The chart and the wide table as the course's templates render them. Lessons may not contain raw
+# HTML, so a small hook of the tiny course puts this in place of the FIXTURE-HTML paragraph.
+FIXTURE_HTML = """\
+<figure class="fd-chart" id="chart-demo">
+<div class="fd-chart__frame">
+<img class="fd-chart__img" src="../assets/charts/demo.svg#only-light" alt="A bar chart.">
+<img class="fd-chart__img" src="../assets/charts/demo.dark.svg#only-dark" alt="A bar chart.">
+</div>
+<figcaption><strong>Parameters of one model.</strong> Sources: <a href="../sources/#src-brown2020">Brown 2020</a></figcaption>
+<details class="abstract fd-chart__data"><summary>The data in this chart</summary><table><tr><td>DATAROW</td></tr></table></details>
+</figure>
+
+<div class="fd-table-wrap"><table>
+<caption>A wide comparison</caption>
+<thead><tr>{heads}</tr></thead>
+<tbody><tr>{cells}</tr></tbody>
+</table></div>
+<p class="fd-table-note">Each figure says how sure it is.<span class="fd-screen-only"> SORTHINT.</span></p>
+"""
+
+FIXTURE_HOOK = """\
+from pathlib import Path
+
+def on_page_content(html, **kwargs):
+    fixture = (Path(__file__).parent / "fixture.html").read_text()
+    return html.replace("<p>FIXTURE-HTML</p>", fixture)
 """
 
 LAB = '''\
@@ -356,6 +370,7 @@ extra:
   pdf: !ENV [TEXTBOOK_PDF, ""]
 hooks:
   - {root}/hooks/current_page.py
+  - fixture_hook.py
 plugins:
   - search
   - mkdocs-jupyter:
@@ -379,7 +394,9 @@ def tiny_course(project: Project, lesson: str = LESSON) -> Project:
     project.write("docs/index.md", "# Tiny course\n\nStart with [the lesson](charts.md).\n")
     heads = "".join(f"<th>Column heading {n}</th>" for n in range(10))
     cells = "".join(f"<td>A long cell value number {n} that must wrap</td>" for n in range(10))
-    (project.docs / "charts.md").write_text(lesson.replace("{heads}", heads).replace("{cells}", cells))
+    (project.docs / "charts.md").write_text(lesson)
+    (project.path / "fixture.html").write_text(FIXTURE_HTML.replace("{heads}", heads).replace("{cells}", cells))
+    (project.path / "fixture_hook.py").write_text(FIXTURE_HOOK)
     project.write("docs/labs/demo.py", LAB)
     project.write("docs/assets/charts/demo.svg", SVG.format(color="#3949ab", word="LIGHTCHART"))
     project.write("docs/assets/charts/demo.dark.svg", SVG.format(color="#9fa8da", word="DARKCHART"))
@@ -439,7 +456,7 @@ def test_tiny_course_lab_is_summarised_with_its_links(tiny_book):
 @pytest.mark.parametrize("break_it, named", [
     (lambda p: (p.docs / "assets/charts/demo.svg").unlink(), "assets/charts/demo.svg"),
     (lambda p: (p.docs / "assets/charts/demo.svg").write_text("<svg><rect></svg"), "not a valid SVG"),
-    (lambda p: (p.docs / "charts.md").write_text((p.docs / "charts.md").read_text().replace(
+    (lambda p: (p.path / "fixture.html").write_text((p.path / "fixture.html").read_text().replace(
         "../assets/charts/demo.svg#only-light", "https://example.org/chart.svg")), "comes from another host"),
 ])
 def test_a_broken_image_stops_the_export_naming_page_and_image(project, break_it, named):

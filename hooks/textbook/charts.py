@@ -6,6 +6,11 @@ matplotlib figure. ``data`` decides everything a reader sees besides the picture
 data table and, through the facts it reads, the sources in the caption. Its result also keys the
 cache, so a chart is drawn again only when its file, its facts, the shared style or matplotlib
 change. A build with nothing changed never imports matplotlib.
+
+A chart's code is a contributor's code: ``data()`` and ``draw()`` each run in a forked child
+process (``textbook.sandbox``) for at most ``TEXTBOOK_CHART_SECONDS`` seconds (default 60), and
+every way out of them (an exception, ``sys.exit()``, ``os._exit()``, a crash, a hang) becomes a
+``file:line`` error.
 """
 from __future__ import annotations
 
@@ -14,17 +19,18 @@ import importlib.metadata
 import importlib.util
 import json
 import sys
-import traceback
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+from . import sandbox
 from .errors import ContentError
 from .facts import Fact, Facts, format_fact
 from .tables import Cell
 
 CACHE_VERSION = "1"
+SECONDS_VARIABLE = "TEXTBOOK_CHART_SECONDS"
+DEFAULT_SECONDS = 60.0
 THEMES = ("light", "dark")
 STYLE_FILE = Path(__file__).with_name("chartstyle.py")
 
@@ -42,7 +48,6 @@ class Chart:
     facts: list[str]            # every fact the chart read, in first-use order
     sources: list[str]          # sources of those facts and of any dated cell it read
     key: str = ""
-    draw: Callable | None = field(default=None, repr=False)   # the chart file's draw(plot, style)
     svg: dict[str, str] = field(default_factory=dict)   # theme -> SVG text
 
 
@@ -107,16 +112,20 @@ def chart_files(directory: Path) -> list[Path]:
     return sorted(path for path in directory.glob("*.py") if not path.name.startswith("_"))
 
 
+def chart_seconds() -> float:
+    return sandbox.number_from_env(SECONDS_VARIABLE, DEFAULT_SECONDS)
+
+
 def load_module(path: Path, file: str) -> ModuleType:
     name = "textbook_chart_" + path.stem.replace("-", "_")
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     try:
-        spec.loader.exec_module(module)
-    except SyntaxError as error:
-        raise ContentError(file, error.lineno, f"the chart file does not parse: {error.msg}") from None
-    except Exception as error:  # a contributor's code: report it at its line, never as a traceback
-        raise _code_error(error, path, file, "the chart file failed while loading") from None
+        sandbox.call_caught(lambda: spec.loader.exec_module(module), str(path))
+    except sandbox.Raised as raised:
+        if raised.kind == "SyntaxError":
+            raise ContentError(file, _syntax_line(path), f"the chart file does not parse: {raised.text}") from None
+        raise _code_error(raised, file, "the chart file failed while loading") from None
     missing = [name for name in ("TITLE", "CAPTION", "data", "draw") if not hasattr(module, name)]
     if missing:
         raise ContentError(file, 1, f"the chart file defines no {', '.join(missing)}",
@@ -125,36 +134,112 @@ def load_module(path: Path, file: str) -> ModuleType:
     return module
 
 
-def _code_error(error: Exception, path: Path, file: str, what: str) -> ContentError:
-    line = None
-    for frame, lineno in traceback.walk_tb(error.__traceback__):
-        if frame.f_code.co_filename == str(path):
-            line = lineno
-    return ContentError(file, line, f"{what}: {type(error).__name__}: {error}",
+def _syntax_line(path: Path) -> int | None:
+    try:
+        compile(path.read_text(encoding="utf-8"), str(path), "exec")
+    except SyntaxError as error:
+        return error.lineno
+    except ValueError:              # a NUL byte, say: no line to name
+        return None
+    return None
+
+
+def _code_error(raised: sandbox.Raised, file: str, what: str, line: int | None = None) -> ContentError:
+    """A contributor's code went wrong: say where (its deepest line in the chart file) and how."""
+    line = raised.lines[-1] if raised.lines else line
+    if raised.kind == "TimeLimit":
+        return _time_error(file, line, what)
+    if raised.kind == "SystemExit":
+        return ContentError(file, line, f"{what}: {raised.text}",
+                            "A chart must return its result, never exit the program: remove the call.")
+    if raised.kind in ("KeyboardInterrupt", "GeneratorExit") or raised.kind.endswith("Exit"):
+        return ContentError(file, line, f"{what}: {raised.kind} {raised.text}".rstrip(),
+                            "A chart must return its result; remove whatever raises this.")
+    return ContentError(file, line, f"{what}: {raised.kind}: {raised.text}",
                         "Fix the chart's code at this line; `python -m textbook.check` runs it without drawing.")
 
 
-def compute(path: Path, file: str, facts: Facts) -> Chart:
-    """Run a chart's data() against the facts: everything but the drawing."""
-    module = load_module(path, file)
+def _time_error(file: str, line: int | None, what: str) -> ContentError:
+    subject = what.replace(" failed while loading", "").replace(" failed", "")    # data(), draw(), the chart file
+    return ContentError(file, line, f"{subject} ran longer than {chart_seconds():g} s and was stopped",
+                        f"A chart computes from a few facts and must finish in seconds. The limit is "
+                        f"{SECONDS_VARIABLE} (default {DEFAULT_SECONDS:g} s).")
+
+
+def _bounded(function, path: Path, file: str, what: str, line: int | None):
+    """Run a chart's function in a child process; every failure becomes a ContentError at a line."""
+    try:
+        outcome = sandbox.run_bounded(function, str(path), chart_seconds())
+    except sandbox.Raised as raised:
+        if raised.kind == "ContentError" and raised.payload:
+            raise ContentError(*raised.payload) from None
+        raise _code_error(raised, file, what, line) from None
+    except sandbox.Timeout:
+        raise _time_error(file, line, what) from None
+    except sandbox.Ended as ended:
+        raise ContentError(file, line, f"{what}: the chart's process ended without a result ({ended})",
+                           "A chart must return its result; remove any os._exit(), os.kill() or similar.") from None
+    return outcome
+
+
+def _def_line(path: Path, name: str) -> int | None:
+    """The line of ``def name`` in a chart file, for errors with no better line."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith(f"def {name}("):
+            return number
+    return None
+
+
+def _with_payload(error: ContentError) -> ContentError:
+    error.sandbox_payload = (error.file, error.line, error.message, error.hint)
+    return error
+
+
+def _compute(path: Path, file: str, facts: Facts) -> Chart:
+    """In the child: load the chart file, run data() and check what it returns."""
+    try:
+        module = load_module(path, file)
+    except ContentError as error:
+        raise _with_payload(error) from None
     inputs = Inputs(facts, path, file)
     try:
         result = module.data(inputs)
-    except ContentError:
-        raise
-    except Exception as error:
-        raise _code_error(error, path, file, "data() failed") from None
+    except ContentError as error:
+        raise _with_payload(error) from None
+    line = _def_line(path, "data")
     if not isinstance(result, dict) or not {"alt", "columns", "rows", "plot"} <= set(result):
-        raise ContentError(file, None, "data() must return a dict with alt, columns, rows and plot")
+        raise _with_payload(ContentError(file, line, "data() must return a dict with alt, columns, rows and plot"))
+    if not isinstance(result["columns"], (list, tuple)) or not isinstance(result["rows"], (list, tuple)) or \
+            not all(isinstance(row, (list, tuple)) for row in result["rows"]):
+        raise _with_payload(ContentError(file, line, "data() must return columns and rows as lists"))
     for row in result["rows"]:
         if len(row) != len(result["columns"]):
-            raise ContentError(file, None, f"data() returned a table row with {len(row)} cells for "
-                               f"{len(result['columns'])} columns: {row!r}")
-    chart = Chart(path.stem, file, str(module.TITLE), str(module.CAPTION), str(result["alt"]),
-                  [str(c) for c in result["columns"]], [[str(v) for v in row] for row in result["rows"]],
-                  result["plot"], inputs.used, inputs.sources, draw=module.draw)
-    chart.key = cache_key(path, chart)
+            raise _with_payload(ContentError(file, line, f"data() returned a table row with {len(row)} cells for "
+                                             f"{len(result['columns'])} columns: {row!r}"))
+    return Chart(path.stem, file, str(module.TITLE), str(module.CAPTION), str(result["alt"]),
+                 [str(c) for c in result["columns"]], [[str(v) for v in row] for row in result["rows"]],
+                 result["plot"], inputs.used, inputs.sources)
+
+
+def compute(path: Path, file: str, facts: Facts) -> Chart:
+    """Run a chart's data() against the facts, in a bounded child process: everything but the drawing."""
+    chart = _bounded(lambda: _compute(path, file, facts), path, file, "data() failed", _def_line(path, "data"))
+    try:
+        chart.key = cache_key(path, chart)
+    except (TypeError, ValueError) as error:
+        raise ContentError(file, _def_line(path, "data"), f"data() returned a plot that is not plain data: {error}",
+                           "Return numbers, text, lists and dicts in 'plot'.") from None
     return chart
+
+
+def _draw(path: Path, file: str, plot: dict, theme: str) -> str:
+    """In the child: load the chart file and draw one theme."""
+    from . import chartstyle
+    try:
+        module = load_module(path, file)
+    except ContentError as error:
+        raise _with_payload(error) from None
+    return chartstyle.render(module.draw, plot, theme)
 
 
 def cache_key(path: Path, chart: Chart) -> str:
@@ -189,12 +274,12 @@ def build_charts(facts: Facts, directory: Path, cache: Path, prefix: str = "char
             chart.svg = {theme: file.read_text(encoding="utf-8") for theme, file in files.items()}
             stats.cached.append(chart.name)
         else:
-            from . import chartstyle  # imports matplotlib: only when something must be drawn
+            from . import chartstyle  # noqa: F401  imports matplotlib once, before the children fork
             for theme, file in files.items():
-                try:
-                    chart.svg[theme] = chartstyle.render(chart.draw, chart.plot, theme)
-                except Exception as error:
-                    raise _code_error(error, path, chart.file, "draw() failed") from None
+                chart.svg[theme] = _bounded(lambda theme=theme: _draw(path, chart.file, chart.plot, theme),
+                                            path, chart.file, "draw() failed", _def_line(path, "draw"))
+                if not isinstance(chart.svg[theme], str):
+                    raise ContentError(chart.file, _def_line(path, "draw"), "draw() did not return a figure")
             cache.mkdir(parents=True, exist_ok=True)
             for stale in cache.glob(f"{chart.name}.*.svg"):
                 stale.unlink()

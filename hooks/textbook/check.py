@@ -18,15 +18,18 @@ from .charts import chart_files, compute
 from .errors import ContentError, ContentErrors
 from .extension import page_url
 from .facts import load_facts
-from .glossary import load_glossary
+from .frontmatter import check_front_matter
+from .glossary import check_chapters, load_glossary
 from .labs import check_labs, find_labs
 from .links import check_links
-from .markdown_scan import segments
+from .markdown_scan import long_lines, segments
 from .misconceptions import FILE as MISCONCEPTIONS, load_misconceptions
 from .quantities import bare_quantities
 from .quizlint import lint_quiz
 from .quizzes import find_quizzes
 from .render import PageRenderer, Site
+from .sanitize import find_unsafe_markdown
+from .yamlfile import check_text
 
 
 def _flatten(error: ContentError) -> list[ContentError]:
@@ -62,6 +65,7 @@ def check(root: Path) -> list[ContentError]:
         facts = load_facts(docs / "facts.yml", "docs/facts.yml")
         glossary = load_glossary(docs / "glossary.yml", "docs/glossary.yml")
         misconceptions = load_misconceptions(docs / MISCONCEPTIONS, f"docs/{MISCONCEPTIONS}")
+        check_text(*((docs / name, f"docs/{name}") for name in ("facts.yml", "glossary.yml", MISCONCEPTIONS)))
     except ContentError as error:
         return _flatten(error)
 
@@ -83,6 +87,7 @@ def check(root: Path) -> list[ContentError]:
         src = page.relative_to(docs).as_posix()
         site.add_page(src, page_url(src), text)
     problems.extend(site.check_misconceptions(f"docs/{MISCONCEPTIONS}"))
+    problems.extend(check_chapters(glossary, set(site.pages), "docs/glossary.yml"))
 
     generated = {"glossary.md": {f"term-{term}" for term in glossary},
                  "sources.md": {f"src-{source}" for source in facts.sources} | {"illustrative"}}
@@ -100,11 +105,15 @@ def check(root: Path) -> list[ContentError]:
 
     for page, text in texts.items():
         name = page.relative_to(root).as_posix()
+        problems.extend(check_front_matter(text, name))
         renderer = PageRenderer(site, name, "")
+        problems.extend(find_unsafe_markdown(text, name))       # raw HTML, javascript: links
         try:
             renderer.render(text)
         except ContentError as error:
             problems.extend(_flatten(error))
+        if long_lines(text, name):
+            continue                                      # refused above; too long to lint or scan
         for segment in segments(text, set()):          # quiz lint: can the answers be guessed?
             if segment.kind == "text":
                 try:

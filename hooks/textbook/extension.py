@@ -36,9 +36,12 @@ from markdown.preprocessors import Preprocessor
 from .charts import build_charts, chart_files
 from .errors import ContentError, ContentErrors
 from .facts import load_facts
-from .glossary import load_glossary
+from .frontmatter import check_front_matter
+from .glossary import check_chapters, load_glossary
 from .misconceptions import load_misconceptions
 from .render import PageRenderer, Site
+from .sanitize import find_unsafe_markdown, page_problems
+from .yamlfile import check_text
 
 # MkDocs prints the INFO messages of loggers under "mkdocs"; Zensical prints none.
 log = logging.getLogger("mkdocs.textbook")
@@ -167,6 +170,7 @@ def load_course(project: Path, docs: Path, options: dict, directory_urls: bool =
     facts = load_facts(files["facts"], shown(files["facts"]))
     glossary = load_glossary(files["glossary"], shown(files["glossary"]))
     misconceptions = load_misconceptions(files["misconceptions"], shown(files["misconceptions"]))
+    check_text(*((path, shown(path)) for path in files.values()))     # raw HTML, javascript: links
     site = Site(facts, glossary, misconceptions=misconceptions)
     site.charts, stats = build_charts(facts, charts, project / ".cache" / "charts", shown(charts))
     log.info("Charts: %d drawn, %d from the cache", len(stats.drawn), len(stats.cached))
@@ -174,6 +178,7 @@ def load_course(project: Path, docs: Path, options: dict, directory_urls: bool =
         src = path.relative_to(docs).as_posix()
         site.add_page(src, page_url(src, directory_urls), path.read_text(encoding="utf-8"))
     problems = site.check_misconceptions(shown(files["misconceptions"]))
+    problems += check_chapters(site.glossary, set(site.pages), shown(files["glossary"]))
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
     course = Course(site, docs, shown(docs), stamp)
@@ -228,6 +233,9 @@ class CoursePreprocessor(Preprocessor):
             course = load_course(project, docs, self.extension.getConfigs(), directory_urls)
             source = (docs / page.src).read_text(encoding="utf-8") if (docs / page.src).is_file() else ""
             renderer = PageRenderer(course.site, f"{course.prefix}/{page.src}", "../" * page.url.count("/"))
+            # The front matter, then raw HTML and javascript: links (front matter included).
+            if problems := check_front_matter(source, renderer.src) or find_unsafe_markdown(source, renderer.src):
+                raise problems[0] if len(problems) == 1 else ContentErrors(problems)
             rendered = renderer.render("\n".join(lines), first_line(source, lines))
         except ContentError as error:
             _fail(error, zensical is not None)
@@ -244,6 +252,11 @@ class CoursePostprocessor(Postprocessor):
             return text
         renderer, zensical = state
         html = renderer.fill(text)
+        # The last look: nothing that runs script may reach a page, whatever the way in.
+        if problems := page_problems(html):
+            _fail(ContentError(renderer.src, None, f"the page would contain {problems[0]}",
+                               "Write Markdown, without HTML; links may only be http(s)://, mailto: or relative."),
+                  zensical)
         left = leftover_syntax(html)
         if left:
             _fail(ContentError(renderer.src, None, f"course syntax was left unrendered in the built page: "

@@ -34,6 +34,10 @@ SPECIAL_UNITS = {
     "tco2e", "multiplier", "tokens_per_parameter", "words_per_token", "per_year_factor",
 }
 UNITS = COUNT_UNITS | SPECIAL_UNITS
+# Units whose values can never be below zero: a negative count, size or price is a typo.
+NON_NEGATIVE_UNITS = COUNT_UNITS | {"flop", "pf_days", "bytes", "usd_per_million_tokens", "usd_per_hour",
+                                    "tokens_per_parameter", "words_per_token"}
+PRECISION_RANGE = (-9, 6)     # decimals a figure may be rounded to: 6 after the point, or to the billion
 
 SOURCE_FIELDS = ("title", "authors", "year", "url", "accessed")
 OPTIONAL_SOURCE_FIELDS = ("short",)
@@ -204,7 +208,23 @@ def _number(entry: LineDict, key: str, fact_id: str, name: str, errors: list) ->
             "Write plain numbers such as 175e9 or 0.75, without units, commas or words.",
         ))
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        errors.append(ContentError(
+            name, entry.line_of(key), f"fact '{fact_id}' has a {key} that is not a finite number: {value!r}",
+            "Give the figure itself; NaN and infinity are not measurements.",
+        ))
+        return None
+    unit = entry.get("unit")
+    if number < 0 and unit in NON_NEGATIVE_UNITS:
+        errors.append(ContentError(
+            name, entry.line_of(key), f"fact '{fact_id}' has a negative {key} ({value!r}) for a unit that "
+            f"cannot be negative ('{unit}')", "Check the sign; counts, sizes and prices are zero or more."))
+        return None
+    return number
 
 
 def _load_facts(section, name: str, line: int, sources: dict, errors: list) -> dict[str, Fact]:
@@ -280,10 +300,21 @@ def _load_facts(section, name: str, line: int, sources: dict, errors: list) -> d
         value = _number(entry, "value", fact_id, name, errors)
         low = _number(entry, "low", fact_id, name, errors)
         high = _number(entry, "high", fact_id, name, errors)
+        if low is not None and high is not None and low > high:
+            errors.append(ContentError(name, entry.line_of("low"),
+                                       f"fact '{fact_id}' has a low ({entry['low']!r}) above its high "
+                                       f"({entry['high']!r})", "Swap them: low is the smaller bound."))
         precision = entry.get("precision")
         if precision is not None and (isinstance(precision, bool) or not isinstance(precision, int)):
             errors.append(ContentError(name, entry.line_of("precision"),
                                        f"fact '{fact_id}' has a precision that is not a whole number"))
+            precision = None
+        elif precision is not None and not PRECISION_RANGE[0] <= precision <= PRECISION_RANGE[1]:
+            errors.append(ContentError(name, entry.line_of("precision"),
+                                       f"fact '{fact_id}' has a precision of {precision}, outside "
+                                       f"{PRECISION_RANGE[0]}..{PRECISION_RANGE[1]}",
+                                       "precision is the number of decimals shown: 2 for 0.75, -9 to round "
+                                       "to the billion."))
             precision = None
         if len(errors) > before:
             continue
@@ -344,6 +375,11 @@ def _resolve_formulas(facts: dict[str, Fact], name: str, errors: list) -> None:
         except ContentError as error:
             errors.append(error)
             continue
+        if not fact.inputs:
+            errors.append(ContentError(name, fact.line, f"fact '{fact.id}' has a formula that uses no other fact",
+                                       "A formula computes from other facts; a figure typed into it has no "
+                                       "source. Give it as 'value' with its 'source'."))
+            continue
         for input_id in fact.inputs:
             if input_id not in facts:
                 errors.append(ContentError(name, fact.line, f"fact '{fact.id}' uses an unknown fact "
@@ -359,7 +395,21 @@ def _resolve_formulas(facts: dict[str, Fact], name: str, errors: list) -> None:
             raise ContentError(name, fact.line, f"fact '{fact.id}' depends on itself: {cycle}",
                                "Break the loop: one of these facts needs a plain 'value'.")
         values = {input_id: evaluate(facts[input_id], stack + (fact.id,)) for input_id in fact.inputs}
-        fact.value = _evaluate(trees[fact.id].body, values)
+        try:
+            value = _evaluate(trees[fact.id].body, values)
+        except OverflowError:
+            value = math.inf
+        if isinstance(value, complex):
+            raise ContentError(name, fact.line, f"fact '{fact.id}' has a formula whose result is not a real "
+                               f"number (a negative number to a fractional power)", "Check the formula.")
+        if not math.isfinite(value):
+            raise ContentError(name, fact.line, f"fact '{fact.id}' has a formula whose result is too large "
+                               f"to be a number", "Check the formula: a power or product overflows.")
+        if value < 0 and fact.unit in NON_NEGATIVE_UNITS:
+            raise ContentError(name, fact.line, f"fact '{fact.id}' has a formula whose result is negative "
+                               f"({value:g}) for a unit that cannot be negative ('{fact.unit}')",
+                               "Check the formula's order of subtraction.")
+        fact.value = value
         return fact.value
 
     for fact in facts.values():
@@ -414,6 +464,8 @@ def _scaled(value: float, precision: int | None, compact: bool) -> str:
 
 
 def _exponent(value: float) -> str:
+    if value == 0 or not math.isfinite(value):
+        return _plain(value, None) if value == 0 else str(value)
     exponent = math.floor(math.log10(abs(value)))
     mantissa = value / 10 ** exponent
     return f"{_plain(mantissa, 2)} × 10{str(exponent).translate(_SUPERSCRIPT)}"

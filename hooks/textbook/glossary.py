@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ContentError, ContentErrors
+from .errors import ContentError, ContentErrors, did_you_mean
 from .yamlfile import LineDict, load_yaml
 
 TERM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -19,6 +19,7 @@ class Term:
     chapter: str = ""
     aliases: list[str] = field(default_factory=list)
     line: int = 0
+    chapter_line: int = 0
 
     @property
     def spellings(self) -> list[str]:
@@ -60,7 +61,7 @@ def load_glossary(path: str | Path, display_name: str | None = None) -> dict[str
             errors.append(ContentError(name, entry.line_of("aliases"), f"term '{term_id}': aliases must be a list"))
             aliases = []
         term = Term(str(term_id), str(entry["term"]), definition, str(entry.get("chapter") or ""),
-                    [str(alias) for alias in aliases], at)
+                    [str(alias) for alias in aliases], at, entry.line_of("chapter"))
         for spelling in term.spellings:
             if spelling in spelled and spelled[spelling] != term.id:
                 errors.append(ContentError(name, at, f"'{spelling}' is used by both '{spelled[spelling]}' "
@@ -70,6 +71,15 @@ def load_glossary(path: str | Path, display_name: str | None = None) -> dict[str
     if errors:
         raise errors[0] if len(errors) == 1 else ContentErrors(errors)
     return terms
+
+
+def check_chapters(terms: dict[str, Term], pages: set[str], name: str) -> list[ContentError]:
+    """Each term's chapter must be a lesson: 'pretraining' for docs/pretraining.md."""
+    lessons = sorted(page[:-3] for page in pages if page.endswith(".md"))
+    return [ContentError(name, term.chapter_line, f"term '{term.id}' names an unknown chapter "
+                         f"'{term.chapter}'.{did_you_mean(term.chapter, lessons)}",
+                         "chapter is a lesson's file name without .md, such as 'pretraining'.")
+            for term in terms.values() if term.chapter and term.chapter not in lessons]
 
 
 def abbreviations(terms: dict[str, Term]) -> str:

@@ -17,19 +17,24 @@ import os
 import posixpath
 import re
 import shutil
+import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ContentError
+from .errors import ContentError, ContentErrors
+from .sanitize import find_unsafe_markdown
 
 log = logging.getLogger("textbook.labs")
 
 LABS_DIR = "labs"                      # under docs/
 CACHE_FORMAT = "labs-cache-1"          # change to invalidate every cached lab
 CELL_TIMEOUT = 120                     # seconds one cell may run before the build gives up
+SECONDS_VARIABLE, DEFAULT_SECONDS = "TEXTBOOK_LAB_SECONDS", 600.0        # a whole lab, kernel start included
+OUTPUT_VARIABLE, DEFAULT_OUTPUT_KB = "TEXTBOOK_LAB_OUTPUT_KB", 2048.0    # everything a lab prints or shows
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
-MD_LINK = re.compile(r"\]\((?P<target>[^)\s#:]+\.(?:md|py))(?P<anchor>#[^)\s]*)?\)")
+MD_LINK = re.compile(r"\]\((?P<target>[^()\[\]\s#:]+\.(?:md|py))(?P<anchor>#[^()\s]*)?\)")
 
 
 @dataclass
@@ -81,6 +86,12 @@ def read_lab(lab: Lab):
                 line = cell_start_lines(text, notebook)[number - 1] + (error.lineno or 1) - 1
                 raise ContentError(lab.display, line, f"Python syntax error in cell {number}: {error.msg}",
                                    "Fix the code in that cell; run the lab file with Python to try it.") from None
+    # Text cells are rendered as Markdown with raw HTML: the course's policy holds there too.
+    starts = cell_start_lines(text, notebook)
+    problems = [problem for number, cell in enumerate(notebook.cells) if cell.cell_type == "markdown"
+                for problem in find_unsafe_markdown(cell.source, lab.display, starts[number])]
+    if problems:
+        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
     if not notebook.cells or notebook.cells[0].cell_type != "markdown" or \
             not notebook.cells[0].source.lstrip().startswith("# "):
         raise ContentError(lab.display, 1, "a lab starts with a text cell whose first line is its '# Title'",
@@ -129,7 +140,7 @@ def cache_key(lab: Lab, docs: Path) -> str:
     digest = hashlib.sha256()
     digest.update(CACHE_FORMAT.encode())
     digest.update(f"numpy={version('numpy')} matplotlib={version('matplotlib')}".encode())
-    inputs = [lab.path, Path(__file__), Path(__file__).with_name("labkit.py")]
+    inputs = [lab.path, Path(__file__), Path(__file__).with_name("labkit.py"), Path(__file__).with_name("sanitize.py")]
     if reads_facts(lab):
         inputs.append(docs / "facts.yml")
     data = docs / LABS_DIR / "data"
@@ -150,8 +161,9 @@ def execute(lab: Lab, notebook, cwd: Path, extra_code: list[str] | None = None):
     A failing cell becomes a ContentError naming the lab, the cell, its line and the exception.
     """
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    from .sandbox import number_from_env
 
     notebook = nbformat.from_dict(notebook)
     for code in extra_code or []:
@@ -160,18 +172,50 @@ def execute(lab: Lab, notebook, cwd: Path, extra_code: list[str] | None = None):
     # One BLAS thread: the labs multiply small matrices, where threads only add overhead (and noise).
     env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
            "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
-    client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
-                            record_timing=False, extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                            resources={"metadata": {"path": str(cwd)}})
+    total = number_from_env(SECONDS_VARIABLE, DEFAULT_SECONDS)
+    limit_kb = number_from_env(OUTPUT_VARIABLE, DEFAULT_OUTPUT_KB)
+    deadline = time.monotonic() + total
+
+    def cell_timeout(_cell) -> float:    # a cell gets CELL_TIMEOUT or what is left of the lab's total
+        return max(0.001, min(CELL_TIMEOUT, deadline - time.monotonic()))
+
+    client = _bounded_client()(notebook, timeout=CELL_TIMEOUT, timeout_func=cell_timeout, kernel_name="python3",
+                               allow_errors=False, record_timing=False,
+                               extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                               resources={"metadata": {"path": str(cwd)}})
+    client.output_limit = int(limit_kb * 1024)
     text = lab.path.read_text(encoding="utf-8")
+
+    def cell_line(number: int) -> int | None:
+        starts = cell_start_lines(text, notebook)
+        return starts[number - 1] if 0 < number <= len(starts) else None
+
+    def too_much_output() -> ContentError:
+        number = client.output_cell + 1
+        return ContentError(lab.display, cell_line(number),
+                            f"lab '{lab.name}' printed or showed more than {limit_kb:g} KB in total "
+                            f"(stopped in cell {number})",
+                            f"Print a summary, not every value: readers download this output and the search "
+                            f"index holds it. The limit is {OUTPUT_VARIABLE} (default {DEFAULT_OUTPUT_KB:g}).")
+
     try:
-        client.execute(env=env)
+        # The kernel's own log (not the lab's output) would show a traceback when a stopped lab shuts down.
+        client.execute(env=env, stderr=subprocess.DEVNULL)
     except CellExecutionError as error:
+        if client.output_cell is not None:
+            raise too_much_output() from None
         raise _cell_error(lab, text, notebook, error.ename, error.evalue) from None
     except CellTimeoutError:
+        if client.output_cell is not None:
+            raise too_much_output() from None
         number, _cell = _failed_cell(notebook)
-        line = cell_start_lines(text, notebook)[number - 1] if number else None
-        raise ContentError(lab.display, line, f"lab '{lab.name}' took longer than {CELL_TIMEOUT} s in cell {number}",
+        if time.monotonic() >= deadline - 0.01:
+            raise ContentError(lab.display, cell_line(number),
+                               f"lab '{lab.name}' ran longer than {total:g} s in total (stopped in cell {number})",
+                               f"Labs must stay small: fewer steps, less data. The limit for a whole lab is "
+                               f"{SECONDS_VARIABLE} (default {DEFAULT_SECONDS:g} s).") from None
+        raise ContentError(lab.display, cell_line(number),
+                           f"lab '{lab.name}' took longer than {CELL_TIMEOUT} s in cell {number}",
                            "Labs must stay small: fewer steps, less data.") from None
     except DeadKernelError as error:
         raise ContentError(lab.display, None, f"lab '{lab.name}': the Python kernel died ({error})",
@@ -179,11 +223,44 @@ def execute(lab: Lab, notebook, cwd: Path, extra_code: list[str] | None = None):
     except Exception as error:          # the kernel could not start, for example
         raise ContentError(lab.display, None, f"lab '{lab.name}' could not run: {type(error).__name__}: {error}",
                            "Install the course's dependencies: .venv/bin/pip install -e .") from None
+    if client.output_cell is not None:
+        raise too_much_output()
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs = _merge_streams(cell.outputs)
     return notebook
+
+
+def _bounded_client():
+    """A NotebookClient that counts the bytes a lab outputs and stops the lab past a limit.
+
+    Output past the limit is dropped (memory stays bounded) and the kernel is interrupted, so a lab
+    printing in a loop stops at once instead of running out its time.
+    """
+    import asyncio
+    import json
+
+    from nbclient import NotebookClient
+    from nbclient.util import ensure_async
+
+    class BoundedClient(NotebookClient):
+        output_limit = 0
+        output_bytes = 0
+        output_cell: int | None = None
+
+        def output(self, outs, msg, display_id, cell_index):
+            if self.output_cell is not None:
+                return None
+            self.output_bytes += len(json.dumps(msg.get("content", {}), ensure_ascii=False))
+            if self.output_limit and self.output_bytes > self.output_limit:
+                self.output_cell = cell_index
+                if self.km is not None:
+                    asyncio.ensure_future(ensure_async(self.km.interrupt_kernel()))
+                return None
+            return super().output(outs, msg, display_id, cell_index)
+
+    return BoundedClient
 
 
 def _merge_streams(outputs):
@@ -244,6 +321,40 @@ def site_links(notebook, lab: Lab) -> None:
             cell.source = MD_LINK.sub(replace, cell.source)
 
 
+SCRIPT_OUTPUTS = ("application/javascript", "text/javascript", "application/x-javascript",
+                  "application/vnd.jupyter.widget-view+json", "text/vnd.jupyter.script")
+
+
+def safe_outputs(notebook) -> None:
+    """What a lab prints reaches readers' browsers: drop script outputs, sanitise HTML ones.
+
+    Widgets and JavaScript never reach the page; ``text/html`` keeps tables and formatting, without
+    script, event handlers or non-web links (``textbook.sanitize``). Images and plain text are kept.
+    """
+    from .sanitize import clean_output, clean_svg
+
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if not data:
+                continue
+            for kind in [kind for kind in data if kind in SCRIPT_OUTPUTS or kind.endswith("+javascript")]:
+                del data[kind]
+            if "text/html" in data:
+                html = data["text/html"]
+                data["text/html"] = clean_output("".join(html) if isinstance(html, list) else html)
+            if "image/svg+xml" in data:
+                svg = data["image/svg+xml"]
+                if (cleaned := clean_svg("".join(svg) if isinstance(svg, list) else svg)) is None:
+                    del data["image/svg+xml"]
+                else:
+                    data["image/svg+xml"] = cleaned
+            if not data and output.get("output_type") in ("display_data", "execute_result"):
+                data["text/plain"] = "(script output removed)"
+        if "metadata" in notebook and "widgets" in notebook.metadata:
+            del notebook.metadata["widgets"]
+
+
 def executed_notebook(lab: Lab, docs: Path, cache_dir: Path) -> tuple[Path, bool]:
     """The path of the lab's executed notebook, running the lab only if the cache has no copy.
 
@@ -260,6 +371,7 @@ def executed_notebook(lab: Lab, docs: Path, cache_dir: Path) -> tuple[Path, bool
     log.info("Running lab %s", lab.display)
     executed = execute(lab, notebook, docs / LABS_DIR)
     site_links(executed, lab)
+    safe_outputs(executed)
     for stale in cache_dir.glob(f"*/{lab.name}.ipynb"):
         shutil.rmtree(stale.parent, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)

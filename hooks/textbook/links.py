@@ -10,9 +10,24 @@ from markdown.extensions.toc import slugify
 from .errors import ContentError
 from .markdown_scan import strip_code
 
-LINK = re.compile(r"(?P<image>!?)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
-HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*(?:\{#(?P<id>[^}\s]+)[^}]*\})?\s*#*\s*$")
-EXPLICIT_ID = re.compile(r"""\bid=["']([^"']+)["']|\{#([^}\s]+)""")
+# Linear on a long line: each bracketed part stops at the next opening bracket.
+LINK = re.compile(r"(?P<image>!?)\[(?P<text>[^\[\]]*)\]\((?P<target>[^)\[\]\s]+)(?:\s+\"[^\"]*\")?\)")
+HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.*)$")
+ATTRIBUTES = re.compile(r"\{[^{}]*\}$")           # a heading's trailing attribute list: {#id .class}
+EXPLICIT_ID = re.compile(r"""\bid=["']([^"']+)["']|\{#([^{}\s]+)""")
+
+
+def heading_anchor(text: str) -> str:
+    """The anchor a heading gets: its explicit {#id}, or the toc extension's slug of its text."""
+    text = text.rstrip()
+    if attributes := ATTRIBUTES.search(text):
+        text = text[:attributes.start()].rstrip()
+        if explicit := EXPLICIT_ID.search(attributes[0]):
+            return explicit[2]
+    stripped = text.rstrip("#")
+    if stripped != text and (not stripped or stripped[-1] in " \t"):   # a closing sequence: ## Title ##
+        text = stripped.rstrip()
+    return slugify(re.sub(r"[*_`]|:fact\[[^\[\]]*\]", "", text), "-")
 
 
 def anchors(markdown: str) -> set[str]:
@@ -20,7 +35,7 @@ def anchors(markdown: str) -> set[str]:
     found: set[str] = set()
     for _line, text in strip_code(markdown):
         if heading := HEADING.match(text):
-            found.add(heading["id"] or slugify(re.sub(r"[*_`]|:fact\[[^\]]*\]", "", heading["text"]), "-"))
+            found.add(heading_anchor(heading["text"]))
         for match in EXPLICIT_ID.finditer(text):
             found.add(match[1] or match[2])
     return found

@@ -10,10 +10,66 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$")
-CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
-HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
-FACT_MARKER = re.compile(r":fact\[([^\]\s]*)(?:\s+([^\]]*))?\]")   # :fact[id] or :fact[id style]
+from .errors import ContentError
+
+# Every pattern here scans contributor text, so each runs in linear time on a long line: no two
+# quantifiers compete for the same characters, and no match can extend past the next opening bracket.
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`\n]*)$")
+BACKTICKS = re.compile(r"`+")
+FACT_MARKER = re.compile(r":fact\[([^\[\]\s]*)(?:\s+([^\[\]]*))?\]")   # :fact[id] or :fact[id style]
+
+
+MAX_LINE = 2000     # characters; the course's longest line is a fifth of this
+
+
+def long_lines(markdown: str, file: str, first_line: int = 1) -> list[ContentError]:
+    """Lines too long to be prose. Markdown's own link parser slows down with the square of a
+    paragraph's brackets, so a line of thousands of them could stall the build; such lines are refused."""
+    return [ContentError(file, number, f"a line of {len(line):,} characters (the limit is {MAX_LINE:,})",
+                         "Break it into sentences on lines of their own; put data in docs/facts.yml.")
+            for number, line in enumerate(markdown.split("\n"), first_line) if len(line) > MAX_LINE]
+
+
+def code_spans(line: str) -> list[tuple[int, int]]:
+    """(start, end) of each inline code span: a run of backticks closed by the next run of the same length."""
+    runs = [(match.start(), match.end()) for match in BACKTICKS.finditer(line)]
+    later: dict[int, list[int]] = {}                 # run length -> indexes of runs, last first
+    for index in range(len(runs) - 1, -1, -1):
+        later.setdefault(runs[index][1] - runs[index][0], []).append(index)
+    spans, index = [], 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = later[end - start]
+        while same and same[-1] <= index:
+            same.pop()
+        if same and runs[same[-1]][0] > end:         # a closing run, with something in between
+            close = same.pop()
+            spans.append((start, runs[close][1]))
+            index = close + 1
+        else:
+            index += 1
+    return spans
+
+
+def comment_spans(line: str) -> list[tuple[int, int]]:
+    """(start, end) of each complete HTML comment on a line."""
+    spans, start = [], line.find("<!--")
+    while start != -1:
+        end = line.find("-->", start + 4)
+        if end == -1:
+            break
+        spans.append((start, end + 3))
+        start = line.find("<!--", end + 3)
+    return spans
+
+
+def _cut(line: str, spans: list[tuple[int, int]]) -> str:
+    out, last = [], 0
+    for start, end in spans:
+        out.append(line[last:start])
+        last = end
+    out.append(line[last:])
+    return "".join(out)
 
 
 @dataclass
@@ -90,13 +146,13 @@ def _segments(markdown: str, directives: set[str]) -> Iterator[Segment]:
 def replace_inline(line: str, pattern: re.Pattern, replace: Callable[[re.Match], str]) -> str:
     """Apply ``replace`` to matches of ``pattern`` outside inline code spans and HTML comments."""
     out, last = [], 0
-    protected = sorted([*CODE_SPAN.finditer(line), *HTML_COMMENT.finditer(line)], key=lambda m: m.start())
-    for span in protected:
-        if span.start() < last:
+    protected = sorted([*code_spans(line), *comment_spans(line)])
+    for start, end in protected:
+        if start < last:
             continue
-        out.append(pattern.sub(replace, line[last:span.start()]))
-        out.append(span.group(0))
-        last = span.end()
+        out.append(pattern.sub(replace, line[last:start]))
+        out.append(line[start:end])
+        last = end
     out.append(pattern.sub(replace, line[last:]))
     return "".join(out)
 
@@ -113,7 +169,7 @@ def strip_code(markdown: str) -> Iterator[tuple[int, str]]:
                     continue
                 line = line.split("-->", 1)[1]
                 in_comment = False
-            line = HTML_COMMENT.sub("", line)
+            line = _cut(line, comment_spans(line))
             if "<!--" in line:
                 line, in_comment = line.split("<!--", 1)[0], True
-            yield segment.line + offset, CODE_SPAN.sub("", line)
+            yield segment.line + offset, _cut(line, code_spans(line))

@@ -37,7 +37,7 @@ def plain_text(text: str, facts: Facts | None = None) -> str:
                 pass
         return match[1]
     rendered = render_inline(FACT_MARKER.sub(fact, text))
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", rendered)).split())
+    return " ".join(html.unescape(re.sub(r"<[^<>]+>", "", rendered)).split())
 
 
 def _ids(questions) -> str:

@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 
 from .errors import ContentError
 
-QUIZ_START = re.compile(r"^\s*<!--\s*quiz:\s*(?P<id>\S+)(?P<options>[^>]*?)\s*-->\s*$")
+# Linear on a long line: no two quantifiers here can take the same run of characters.
+QUIZ_START = re.compile(r"^\s*<!--\s*quiz:\s*(?P<id>[^\s>]+)(?P<options>(?:\s[^>]*)?)-->\s*$")
 QUIZ_END = re.compile(r"^\s*<!--\s*/quiz\s*-->\s*$")
 QUESTION = re.compile(r"^\s*<!--\s*question:\s*(?P<id>\S+)(?:\s+(?P<kind>\S+))?\s*-->\s*$")
 OPTION = re.compile(r"^\s*[-*+]\s+\[(?P<mark>[ xX])\]\s*(?P<text>.*)$")
 FEEDBACK = re.compile(r"^\s+>\s?(?P<text>.*)$")
-MISCONCEPTION = re.compile(r"^\s+>\s*Misconception:\s*(?P<id>.*?)\s*$")
+MISCONCEPTION = re.compile(r"^\s+>\s*Misconception:\s*(?P<id>.*)$")
 EXPLANATION = re.compile(r"^\s*Explanation:\s*(?P<text>.*)$")
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KINDS = ("single", "multiple")
@@ -124,16 +125,16 @@ def parse_quiz(lines: list[str], first_line: int, file: str) -> Quiz:
             target = "option"
             continue
         if (match := MISCONCEPTION.match(line)) and question.options and target == "feedback":
-            option = question.options[-1]
+            option, misconception = question.options[-1], match["id"].rstrip()
             if option.misconception:
                 raise ContentError(file, number, f"a second misconception for option '{option.text[:40]}'",
                                    f"An option names at most one misconception (it already names "
                                    f"'{option.misconception}' on line {option.misconception_line}).")
-            if not ID.match(match["id"]):
-                raise ContentError(file, number, f"'{match['id']}' is not a valid misconception id",
+            if not ID.match(misconception):
+                raise ContentError(file, number, f"'{misconception}' is not a valid misconception id",
                                    "Write '  > Misconception: some-id', with an id from docs/misconceptions.yml "
                                    "(lower-case words joined by hyphens).")
-            option.misconception, option.misconception_line = match["id"], number
+            option.misconception, option.misconception_line = misconception, number
             target = "feedback"
             continue
         if (match := FEEDBACK.match(line)) and question.options and target in ("option", "feedback"):
@@ -208,6 +209,10 @@ def find_quizzes(lines: list[str], first_line: int, file: str) -> list[tuple[int
     index = 0
     while index < len(lines):
         if QUIZ_START.match(lines[index]):
+            if lines[index][:1].isspace():
+                raise ContentError(file, first_line + index, "a quiz inside an admonition, tab or list",
+                                   "A quiz renders only at the top level of a page: start <!-- quiz: id --> "
+                                   "at the beginning of its line, outside any indented block.")
             end = index + 1
             while end < len(lines) and not QUIZ_END.match(lines[end]):
                 if QUIZ_START.match(lines[end]):

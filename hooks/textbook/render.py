@@ -15,8 +15,8 @@ from .errors import ContentError, ContentErrors, did_you_mean
 from .facts import STYLES, Facts, describe, format_fact
 from .glossary import Term, abbreviations
 from .inline import render_inline
-from .links import anchors
-from .markdown_scan import FACT_MARKER, Directive, replace_inline, segments
+from .links import HEADING, anchors
+from .markdown_scan import FACT_MARKER, Directive, long_lines, replace_inline, segments
 from .misconceptions import Misconception, check_sections, unknown
 from .quizzes import Quiz, find_quizzes
 from .tables import Cell
@@ -138,7 +138,7 @@ def chart_images(chart) -> dict[str, str]:
 
 
 def page_title(markdown: str, fallback: str) -> str:
-    match = re.search(r"^#\s+(.+?)\s*$", markdown, re.M)
+    match = re.search(r"^#[ \t]+(.*\S)", markdown, re.M)
     return match[1] if match else fallback
 
 
@@ -184,6 +184,8 @@ class PageRenderer:
     # -- the page --------------------------------------------------------------------------------
     def render(self, markdown: str, first_line: int = 1) -> str:
         """Render our syntax; ``first_line`` is the source line where ``markdown`` starts."""
+        if too_long := long_lines(markdown, self.src, first_line):
+            raise too_long[0] if len(too_long) == 1 else ContentErrors(too_long)
         out: list[str] = []
         for segment in segments(markdown, set(self.handlers), first_line):
             if segment.kind == "code":
@@ -220,6 +222,12 @@ class PageRenderer:
         index = 0
         for start, end, quiz in quizzes + [(len(lines), len(lines), None)]:
             for offset in range(index, start):
+                if HEADING.match(lines[offset]) and "\0" in replace_inline(lines[offset], FACT_MARKER, lambda m: "\0"):
+                    # A heading's anchor is made from its text: with a figure in it, the anchor (and every
+                    # link to it) would change whenever the figure is updated.
+                    self.error(first_line + offset, "a fact in a heading",
+                               "Headings stay free of figures, so their anchors never change: move the "
+                               ":fact[…] into the text below the heading.")
                 out.append(replace_inline(lines[offset], FACT_MARKER,
                                           lambda m, n=first_line + offset: self._fact(m, n)))
             if quiz is not None:
@@ -411,7 +419,7 @@ class PageRenderer:
             return {"html": Markup("{}{}").format(cell.date_text, link),
                     "sort": cell.date.isoformat(), "kind": "date"}
         html = FACT_MARKER.sub(lambda m: self._fact(m, cell.line), render_inline(cell.text))
-        plain = re.sub(r"<[^>]+>", "", html)
+        plain = re.sub(r"<[^<>]+>", "", html)
         return {"html": Markup(html) + link, "sort": plain.strip().lower(), "kind": "text"}
 
     def _chart(self, directive: Directive) -> str:

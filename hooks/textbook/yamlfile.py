@@ -8,7 +8,12 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError
+from .errors import ContentError, ContentErrors
+from .sanitize import find_unsafe_data
+
+
+# display name -> (the text last loaded, the unsafe text found in it)
+UNSAFE_TEXT: dict[str, tuple[str, list[ContentError]]] = {}
 
 
 class LineDict(dict):
@@ -22,7 +27,24 @@ class LineDict(dict):
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe loader that records line numbers and refuses duplicate keys."""
+    """Safe loader that records line numbers and refuses duplicate keys, anchors and aliases.
+
+    Anchors (``&name``) and aliases (``*name``) let a few lines expand into billions of nodes (an
+    "alias bomb"); the course's data files never need them, so the first one is refused while
+    parsing, before anything is composed.
+    """
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            kind = "an alias" if isinstance(event, yaml.AliasEvent) else "an anchor"
+            mark = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            raise ContentError(
+                self.name, event.start_mark.line + 1,
+                f"{kind} ('{mark}{event.anchor}') is not allowed: the course's data files use no YAML anchors or aliases",
+                "Write the value out in full; anchors and aliases make entries hard to review and can "
+                "expand without bound.")
+        return super().compose_node(parent, index)
 
 
 # YAML 1.1 reads 175e9 as a string; contributors write large numbers that way, so read it as a float.
@@ -63,13 +85,22 @@ def load_yaml(path: str | Path, display_name: str | None = None) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ContentError(name, None, f"couldn't read the file: {error.strerror}") from None
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str, first_line: int = 1) -> Any:
+    """Parse YAML text that starts on line ``first_line`` of the file ``name``."""
     loader = _Loader(text)
     loader.name = name
+    offset = first_line - 1
     try:
-        return loader.get_single_data()
+        data = loader.get_single_data()
+    except ContentError as error:
+        error.line = error.line + offset if error.line else error.line
+        raise error from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
+        line = mark.line + 1 + offset if mark else None
         problem = error.problem or error.context or "invalid YAML"
         raise ContentError(
             name, line, f"couldn't parse the YAML: {problem}",
@@ -80,6 +111,28 @@ def load_yaml(path: str | Path, display_name: str | None = None) -> Any:
         raise ContentError(name, None, f"couldn't parse the YAML: {error}") from None
     finally:
         loader.dispose()
+    UNSAFE_TEXT[name] = (text, find_unsafe_data(data, name))
+    return data
+
+
+def check_text(*files: tuple[Path, str]) -> None:
+    """Raw HTML or a javascript: link anywhere in the text of these data files (path, display name).
+
+    ``load_yaml`` finds them while it has the data, so a file read since it last changed is not
+    parsed again. They are raised here, once the files' own checks have passed, so those checks'
+    more precise messages come first.
+    """
+    problems: list[ContentError] = []
+    for path, name in files:
+        if not Path(path).exists():
+            continue
+        text, found = UNSAFE_TEXT.get(name, (None, []))
+        if text != Path(path).read_text(encoding="utf-8"):
+            load_yaml(path, name)
+            text, found = UNSAFE_TEXT[name]
+        problems.extend(found)
+    if problems:
+        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
 
 
 def as_date(value: Any) -> dt.date | None:

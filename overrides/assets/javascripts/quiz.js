@@ -59,8 +59,39 @@
     return times.length ? new Date(Math.min(...times)) : null
   }
   const dateText = date => date.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" })
-  function save(data) {
-    try { localStorage.setItem(STORE_KEY, JSON.stringify(data)) } catch (error) { /* storage unavailable */ }
+  function save(data) {             // false when the browser could not store it (full, or switched off)
+    try { localStorage.setItem(STORE_KEY, JSON.stringify(data)); return true } catch (error) { return false }
+  }
+
+  /* An imported file is checked field by field before anything is stored: the first value of the
+     wrong type is named, so a hand-edited file can be fixed. */
+  const isRecord = value => Boolean(value) && typeof value === "object" && !Array.isArray(value)
+  const FIELDS = {
+    questions: { answer: "list", right: "boolean", quiz: "string", at: "string" },
+    tests: { right: "number", total: "number", percent: "number", passed: "boolean", at: "string" },
+    pages: { read: "string" },
+    quizzes: { id: "string", total: "number", exam: "boolean" },
+    review: { box: "number", due: "string", seen: "string" },
+  }
+  function wrongType(data) {
+    if (!isRecord(data)) return "the file does not hold a progress record"
+    if ("version" in data && typeof data.version !== "number") return "'version' is not a number"
+    if (!isRecord(data.questions)) return "'questions' is missing or not a record"
+    for (const [section, fields] of Object.entries(FIELDS)) {
+      if (!(section in data)) continue
+      if (!isRecord(data[section])) return `'${section}' is not a record`
+      for (const [id, entry] of Object.entries(data[section])) {
+        if (!isRecord(entry)) return `'${section}.${id}' is not a record`
+        for (const [field, kind] of Object.entries(fields)) {
+          if (!(field in entry)) continue
+          const value = entry[field]
+          const ok = kind === "list" ? Array.isArray(value) && value.every(item => typeof item === "string" || typeof item === "number")
+            : kind === "number" ? typeof value === "number" && isFinite(value) : typeof value === kind
+          if (!ok) return `'${section}.${id}.${field}' should be ${kind === "list" ? "a list" : `a ${kind}`}`
+        }
+      }
+    }
+    return ""
   }
 
   function options(fieldset) { return Array.from(fieldset.querySelectorAll(".fd-opt")) }
@@ -493,7 +524,16 @@
         summary.textContent = "That file is not a progress file from this course; nothing was changed."
         return
       }
-      save(data)
+      const problem = wrongType(data)
+      if (problem) {
+        summary.textContent = `That progress file has a value of the wrong type (${problem}); nothing was changed.`
+        return
+      }
+      if (!save(data)) {
+        summary.textContent = "Your browser could not store the imported progress (its storage for this site is " +
+          "full or switched off); nothing was imported."
+        return
+      }
       renderProgress(root)
       markNavigation()
       summary.textContent = `Progress imported: ${Object.keys(data.questions).length} answers. ` + summary.textContent
