@@ -142,3 +142,15 @@ def test_mkdocs_refuses_to_build_the_course_without_its_extension(project):
     output = result.stdout + result.stderr
     assert result.returncode != 0 and "Add '- textbook.extension' under markdown_extensions." in output, output
     assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("html, found", [
+    ('<img class="fd-chart__img" src="data:image/svg+xml;base64,PHN2Zy8+#only-light" alt="A chart.">', []),
+    ('<a href="data:text/html;base64,PHN2Zy8+">a link</a>', ["a 'data:' URL in <a href>"]),
+    ('<img src="data:text/html;base64,PHN2Zy8+" alt="x">', ["a 'data:' URL in <img src>"]),
+    ('<img src="data:image/svg+xml;base64,PHN2Zy8+" onerror="alert(1)">', ["an event handler 'onerror' on <img>"]),
+])
+def test_the_last_look_lets_a_chart_picture_through_and_nothing_else(html, found):
+    from textbook.sanitize import page_problems
+
+    assert page_problems(html) == found

@@ -7,6 +7,7 @@ Zensical build of the course, shared by the tests here, and two of a one-page co
 from __future__ import annotations
 
 import importlib.util
+import re
 import os
 import shutil
 import subprocess
@@ -45,6 +46,10 @@ def zensical_site(tmp_path_factory) -> Path:
         shutil.copytree(ROOT / ".cache" / "charts", root / ".cache" / "charts")
     result = run_zensical(root, {"SITE_URL": f"http://127.0.0.1:{ZENSICAL_PORT}/"})
     assert result.returncode == 0, result.stdout + result.stderr
+    # Zensical runs no hooks: the policies get their inline-script hashes from the documented command.
+    policies = subprocess.run([sys.executable, "-m", "textbook.csp", "site"], cwd=root, capture_output=True,
+                              text=True, env={**ENV, "PYTHONPATH": str(ROOT / "hooks")})
+    assert policies.returncode == 0, policies.stderr
     return root / "site"
 
 
@@ -83,6 +88,17 @@ def test_no_zensical_page_shows_course_syntax_raw(zensical_site):
     raw = {page.relative_to(zensical_site).as_posix(): leftover_syntax(page.read_text(encoding="utf-8"))
            for page in pages}
     assert not {page: left for page, left in raw.items() if left}
+
+
+def test_every_zensical_page_has_a_filled_content_security_policy(zensical_site):
+    from textbook.csp import MARKER, inline_script_hashes
+
+    pages = sorted(zensical_site.rglob("index.html"))
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', text)
+        assert policy and MARKER not in policy[1], page
+        assert all(digest in policy[1] for digest in inline_script_hashes(text)), page
 
 
 @pytest.mark.xfail(strict=True, reason="labs are rendered by mkdocs-jupyter, which Zensical does not run: "

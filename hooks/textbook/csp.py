@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import sys
 from pathlib import Path
 
 MARKER = "'fd-inline-script-hashes'"
@@ -52,3 +53,21 @@ def fill_policies(site_dir: Path, preview: bool = False) -> int:
     for path, text in pages.items():
         path.write_text(text.replace(MARKER, sources, 1), encoding="utf-8")
     return len(pages)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m textbook.csp [SITE]``: fill the policies of a site built without the MkDocs hook (Zensical)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m textbook.csp", description=main.__doc__)
+    parser.add_argument("site", type=Path, nargs="?", default=Path("site"), help="the built site (default: site)")
+    args = parser.parse_args(argv)
+    if not args.site.is_dir():
+        print(f"{args.site}: no built site here; build it first (zensical build).", file=sys.stderr)
+        return 1
+    print(f"Content-Security-Policy hashes written into {fill_policies(args.site)} page(s) of {args.site}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
