@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import http.server
 import os
 import re
@@ -30,6 +31,14 @@ def run_mkdocs(config: Path, site_dir: Path, *extra: str, env: dict | None = Non
 TIERS = ("unit", "build", "browser", "pdf")
 BROWSER_FIXTURES = {"browser", "page", "site_url", "course_url"}
 BUILD_FIXTURES = {"built_site", "zensical_site", "course_copy"}
+BUILD_CALLS = re.compile(r"\b(?:project\.build|run_mkdocs|run_zensical)\(")     # a test body that builds a site
+
+
+def _source(item) -> str:
+    try:
+        return inspect.getsource(item.function)
+    except (OSError, TypeError):
+        return ""
 
 
 def pytest_collection_modifyitems(config, items):
@@ -41,7 +50,7 @@ def pytest_collection_modifyitems(config, items):
             tier = "pdf"
         elif fixtures & BROWSER_FIXTURES:
             tier = "browser"
-        elif fixtures & BUILD_FIXTURES:
+        elif fixtures & BUILD_FIXTURES or BUILD_CALLS.search(_source(item)):
             tier = "build"
         else:
             tier = "unit"
