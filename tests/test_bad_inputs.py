@@ -114,14 +114,19 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", CASES, ids=list(CASES))
-def test_broken_contribution_is_caught_by_the_check(project, case):
+def check_case(project, apply, expected: str) -> str:
+    """Apply one broken contribution to the small course, run the check, assert its message; return all messages."""
     project.write("docs/index.md", PAGE)
-    apply, expected = CASES[case]
     apply(project)
     messages = "\n".join(str(problem) for problem in check(project.path))
     assert re.search(expected, messages), messages or "(no problem reported)"
-    assert "Traceback" not in messages
+    assert "Traceback" not in messages and 'File "' not in messages, messages
+    return messages
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_broken_contribution_is_caught_by_the_check(project, case):
+    check_case(project, *CASES[case])
 
 
 @pytest.mark.build
