@@ -4,6 +4,7 @@
 
 Loads the facts file and the glossary, computes every chart's data (without drawing it), renders
 every page's own syntax (facts, tables, charts, directives, quizzes) and looks for quantities written into the prose instead of coming from the facts file.
+Checks that each lesson in the nav has the lesson shape (``lessonshape``).
 Messages have the same ``file:line: what is wrong`` form as the build. Exit status 1 on problems.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .facts import load_facts
 from .frontmatter import check_front_matter
 from .glossary import check_chapters, load_glossary
 from .labs import check_labs, find_labs
+from .lessonshape import check_lessons
 from .links import check_links
 from .markdown_scan import long_lines, segments
 from .misconceptions import FILE as MISCONCEPTIONS, load_misconceptions
@@ -98,6 +100,7 @@ def check(root: Path) -> list[ContentError]:
     # Labs are checked without running them: each must parse and be in the nav.
     config = root / "mkdocs.yml"
     problems.extend(check_labs(docs, root, config.read_text(encoding="utf-8") if config.exists() else ""))
+    problems.extend(check_lessons(root))                  # the lessons in the nav have the lesson shape
 
     problems.extend(check_spelling(root, [*pages, docs / "facts.yml", docs / "glossary.yml",
                                           *chart_files(root / "charts"), *(lab.path for lab in labs),
