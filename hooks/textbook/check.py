@@ -4,7 +4,8 @@
 
 Loads the facts file and the glossary, computes every chart's data (without drawing it), renders
 every page's own syntax (facts, tables, charts, directives, quizzes) and looks for quantities written into the prose instead of coming from the facts file.
-Checks that each lesson in the nav has the lesson shape (``lessonshape``).
+Checks that each lesson in the nav has the lesson shape (``lessonshape``) and that each block says
+what it shows to a reader of the Markdown on GitHub (``previews``).
 Messages have the same ``file:line: what is wrong`` form as the build. Exit status 1 on problems.
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .lessonshape import check_lessons
 from .links import check_links
 from .markdown_scan import long_lines, segments
 from .misconceptions import FILE as MISCONCEPTIONS, load_misconceptions
+from .previews import check_previews
 from .quantities import bare_quantities
 from .quizlint import lint_quiz
 from .quizzes import find_quizzes
@@ -117,6 +119,7 @@ def check(root: Path) -> list[ContentError]:
             problems.extend(_flatten(error))
         if long_lines(text, name):
             continue                                      # refused above; too long to lint or scan
+        problems.extend(check_previews(text, name, site))  # blocks say on GitHub what they show
         for segment in segments(text, set()):          # quiz lint: can the answers be guessed?
             if segment.kind == "text":
                 try:
