@@ -227,3 +227,10 @@ def test_a_course_without_a_lessons_section_has_no_lessons(tmp_path):
         """))
     assert lessons_in_nav(tmp_path / "mkdocs.yml") == []
     assert check_lessons(tmp_path) == []
+
+
+def test_a_config_that_is_not_yaml_is_named_at_its_line(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text("site_name: Small\nnav:\n  - Lessons: [a.md\n")
+    [problem] = check_lessons(tmp_path)
+    assert str(problem).startswith("mkdocs.yml:4: couldn't parse the YAML: ")
+    assert str(problem).endswith("\n  Fix the YAML at this line; MkDocs cannot read the file either.")

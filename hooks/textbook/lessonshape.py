@@ -61,8 +61,9 @@ def lessons_in_nav(config: Path, name: str = "mkdocs.yml") -> list[NavEntry]:
         root = yaml.compose(config.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise ContentError(name, mark.line + 1 if mark else None, f"can't read the file: {error}",
-                           "Fix the YAML; `python -c \"import yaml\"` errors name the same line.") from None
+        raise ContentError(name, mark.line + 1 if mark else None,
+                           f"couldn't parse the YAML: {getattr(error, 'problem', None) or error}",
+                           "Fix the YAML at this line; MkDocs cannot read the file either.") from None
     nav = _value(root, "nav")
     for item in nav.value if isinstance(nav, yaml.SequenceNode) else []:
         lessons = _value(item, "Lessons")
