@@ -93,8 +93,8 @@ class Project:
         self.docs.mkdir(parents=True)
         shutil.copy(ROOT / "docs" / "facts.yml", self.docs / "facts.yml")
         (self.docs / "glossary.yml").write_text(glossary_without_chapters())
-        (self.docs / "sources.md").write_text("# Sources\n\n```sources\n```\n")
-        (self.docs / "glossary.md").write_text("# Glossary\n\n```glossary\n```\n")
+        (self.docs / "sources.md").write_text("# Sources\n\n```sources\n# Every source\n```\n")
+        (self.docs / "glossary.md").write_text("# Glossary\n\n```glossary\n# Every term\n```\n")
         (path / "mkdocs.yml").write_text(textwrap.dedent(f"""\
             site_name: Test course
             exclude_docs: |

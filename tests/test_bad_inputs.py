@@ -111,6 +111,7 @@ CASES = {
     "unknown table": (on_page("## Section\n", "## Section\n\n```fact-table model\n```\n"), r"docs/index.md:11: unknown table 'model'. Did you mean 'models'\?"),
     "table block with an unknown column": (on_page("## Section\n", "## Section\n\n```fact-table models\ncolumns: model, parms\n```\n"), r"docs/index.md:12: table 'models' has no column 'parms'. Did you mean 'params'\?"),
     "unknown chart": (on_page("## Section\n", "## Section\n\n```chart cost-over-tim\n```\n"), r"docs/index.md:11: unknown chart 'cost-over-tim'"),
+    "block that shows nothing on GitHub": (on_page("## Section\n", "## Section\n\n```progress\n```\n"), r"docs/index.md:11: the ```progress block shows as an empty box on GitHub\n  Under its opening fence, add the line `# Your progress: each lesson and its quiz, as recorded in your browser`"),
 }
 
 

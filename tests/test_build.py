@@ -6,31 +6,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import yaml
+
+from textbook.lessonshape import MIN_QUESTIONS, MIN_WORDS, SECTIONS as LESSON_SECTIONS, lessons_in_nav
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.build          # every test here builds a site
 
 
-class _IgnoreTags(yaml.SafeLoader):
-    """Reads mkdocs.yml without resolving tags such as !ENV."""
-
-
-_IgnoreTags.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
-def lessons_in_nav() -> list[str]:
-    """The lesson slugs, in order, from the 'Lessons' section of the nav in mkdocs.yml."""
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_IgnoreTags)
-    for item in config["nav"]:
-        if isinstance(item, dict) and "Lessons" in item:
-            entries = [entry if isinstance(entry, str) else next(iter(entry.values())) for entry in item["Lessons"]]
-            return [Path(entry).with_suffix("").as_posix() for entry in entries]
-    raise AssertionError("mkdocs.yml: the nav has no 'Lessons' section")
-
-
-CHAPTERS = lessons_in_nav()
-SECTIONS = ["learning-objectives", "key-terms", "key-takeaways", "check-your-understanding", "further-reading"]
+# The lessons, in nav order, as the fast check finds them (textbook.lessonshape checks their Markdown;
+# the test below is the second guard, on the built pages).
+CHAPTERS = [Path(entry.src).with_suffix("").as_posix() for entry in lessons_in_nav(ROOT / "mkdocs.yml")]
+assert CHAPTERS, "mkdocs.yml: the nav has no 'Lessons' section"
+SECTIONS = [section.anchor for section in LESSON_SECTIONS if not section.prefix]    # "Try it: …" is checked below
 
 
 class _Text(HTMLParser):
@@ -67,12 +54,12 @@ def test_each_chapter_has_the_parts_of_a_lesson(built_site, chapter):
     assert re.search(r'<h2 id="try-it[^"]*"', body), f"{chapter}: no 'Try it' section"
     assert 'class="admonition example"' in body, f"{chapter}: the exercise box is missing"
     assert 'class="admonition fd-key-terms"' in body, f"{chapter}: the key-terms box is missing"
-    assert body.count('class="fd-q"') >= 5, f"{chapter}: fewer than 5 quiz questions"
+    assert body.count('class="fd-q"') >= MIN_QUESTIONS, f"{chapter}: fewer than {MIN_QUESTIONS} quiz questions"
     teaching = body.split('id="check-your-understanding"')[0]
     teaching = re.sub(r'<div class="admonition fd-key-terms">.*?</div>', "", teaching, flags=re.S)
     parser = _Text()
     parser.feed(teaching)
-    assert len(parser.words) >= 1800, f"{chapter}: {len(parser.words)} words of teaching, fewer than 1,800"
+    assert len(parser.words) >= MIN_WORDS, f"{chapter}: {len(parser.words)} words of teaching, fewer than {MIN_WORDS:,}"
     assert ":fact[" not in body and "fd-slot" not in body, f"{chapter}: a raw marker was left in the page"
 
 

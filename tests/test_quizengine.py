@@ -139,7 +139,7 @@ def write_course(tmp_path, pages: dict[str, str], misconceptions: str | None = N
     docs.mkdir()
     (docs / "facts.yml").write_text((ROOT / "docs" / "facts.yml").read_text())
     (docs / "glossary.yml").write_text(glossary_without_chapters())
-    (docs / "sources.md").write_text("# Sources\n\n```sources\n```\n")
+    (docs / "sources.md").write_text("# Sources\n\n```sources\n# Every source\n```\n")
     for name, text in pages.items():
         (docs / name).write_text(textwrap.dedent(text))
     if misconceptions is not None:
@@ -203,7 +203,7 @@ def test_unknown_misconception_names_file_line(tmp_path):
 
 def test_a_quiz_mistake_is_reported_once_on_its_own_page_not_on_the_review_page(tmp_path):
     root = write_course(tmp_path, {"lesson.md": LESSON.replace("MISCONCEPTION", "rewards-are-label"),
-                                   "review.md": "# Review\n\n```review\n```\n"}, MISCONCEPTIONS)
+                                   "review.md": "# Review\n\n```review\n# Questions due\n```\n"}, MISCONCEPTIONS)
     [problem] = problems(root)
     assert problem.startswith("docs/lesson.md:16: unknown misconception")
 
@@ -244,7 +244,7 @@ def test_same_quiz_or_question_id_on_two_pages_names_both(tmp_path):
 
 def test_the_review_block_holds_every_question_once(tmp_path):
     root = write_course(tmp_path, {"lesson.md": LESSON.replace("  > Misconception: MISCONCEPTION\n", ""),
-                                   "review.md": "# Review\n\n```review\n```\n"})
+                                   "review.md": "# Review\n\n```review\n# Questions due\n```\n"})
     site = Site(load_facts(root / "docs" / "facts.yml"), load_glossary(root / "docs" / "glossary.yml"))
     for name in ("lesson.md", "review.md"):
         site.add_page(name, name[:-3] + "/", (root / "docs" / name).read_text())

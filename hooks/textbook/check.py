@@ -4,6 +4,8 @@
 
 Loads the facts file and the glossary, computes every chart's data (without drawing it), renders
 every page's own syntax (facts, tables, charts, directives, quizzes) and looks for quantities written into the prose instead of coming from the facts file.
+Checks that each lesson in the nav has the lesson shape (``lessonshape``) and that each block says
+what it shows to a reader of the Markdown on GitHub (``previews``).
 Messages have the same ``file:line: what is wrong`` form as the build. Exit status 1 on problems.
 """
 from __future__ import annotations
@@ -21,9 +23,11 @@ from .facts import load_facts
 from .frontmatter import check_front_matter
 from .glossary import check_chapters, load_glossary
 from .labs import check_labs, find_labs
+from .lessonshape import check_lessons
 from .links import check_links
 from .markdown_scan import long_lines, segments
 from .misconceptions import FILE as MISCONCEPTIONS, load_misconceptions
+from .previews import check_previews
 from .quantities import bare_quantities
 from .quizlint import lint_quiz
 from .quizzes import find_quizzes
@@ -98,6 +102,7 @@ def check(root: Path) -> list[ContentError]:
     # Labs are checked without running them: each must parse and be in the nav.
     config = root / "mkdocs.yml"
     problems.extend(check_labs(docs, root, config.read_text(encoding="utf-8") if config.exists() else ""))
+    problems.extend(check_lessons(root))                  # the lessons in the nav have the lesson shape
 
     problems.extend(check_spelling(root, [*pages, docs / "facts.yml", docs / "glossary.yml",
                                           *chart_files(root / "charts"), *(lab.path for lab in labs),
@@ -114,6 +119,7 @@ def check(root: Path) -> list[ContentError]:
             problems.extend(_flatten(error))
         if long_lines(text, name):
             continue                                      # refused above; too long to lint or scan
+        problems.extend(check_previews(text, name, site))  # blocks say on GitHub what they show
         for segment in segments(text, set()):          # quiz lint: can the answers be guessed?
             if segment.kind == "text":
                 try:

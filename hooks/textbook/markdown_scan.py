@@ -3,12 +3,15 @@
 Two kinds of syntax are ours: inline markers such as ``:fact[gpt3.params]``, and directive fences
 such as a fenced block whose info string is ``key-terms``. Both stay literal inside ordinary code
 fences and inline code spans, so the course can document its own syntax.
+
+Inside a directive fence, a line starting with ``#`` is a comment for people reading the Markdown
+(GitHub shows a fence's lines but not its info string): the renderer never sees it.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import ContentError
 
@@ -81,6 +84,7 @@ class Directive:
     body: list[str]
     line: int           # 1-based line of the opening fence
     indent: str
+    comments: list[tuple[int, str]] = field(default_factory=list)   # (line, text) of its '#' lines
 
 
 @dataclass
@@ -102,6 +106,7 @@ def segments(markdown: str, directives: set[str], first_line: int = 1) -> Iterat
         segment.line += first_line - 1
         if segment.directive:
             segment.directive.line += first_line - 1
+            segment.directive.comments = [(line + first_line - 1, text) for line, text in segment.directive.comments]
         yield segment
 
 
@@ -133,9 +138,12 @@ def _segments(markdown: str, directives: set[str]) -> Iterator[Segment]:
             indent = match["indent"]
             body = [line[len(indent):] if line.startswith(indent) else line.lstrip()
                     for line in lines[index + 1:end]]
+            comments = [(index + 2 + offset, line.strip()) for offset, line in enumerate(body)
+                        if line.lstrip().startswith("#")]
+            body = ["" if line.lstrip().startswith("#") else line for line in body]   # keeps line numbers
             argument = info[1].strip() if len(info) > 1 else ""
             yield Segment("directive", block, index + 1,
-                          Directive(name, argument, body, index + 1, indent))
+                          Directive(name, argument, body, index + 1, indent, comments))
         else:
             yield Segment("code", block, index + 1)
         index = end + 1
