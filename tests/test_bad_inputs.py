@@ -98,7 +98,7 @@ CASES = {
     "glossary entry without definition": (in_glossary("\nbroken-term:\n  term: broken\n"), r"docs/glossary.yml:\d+: term 'broken-term' needs a 'term' and a 'definition'"),
     "HTML in a glossary definition": (in_glossary("\nevil-term:\n  term: evil\n  definition: Click <a href='x'>here</a>.\n"), r"term 'evil-term' has Markdown or HTML in its definition"),
     "misspelt word": (on_page("Pick the right one?", "Pick teh right one?"), r"docs/index.md:14: 'teh' looks misspelt \(did you mean the\?\)"),
-    "broken internal link": (on_page("## Section\n", "## Section\n\nSee [the lesson](pretrainng.md).\n"), r"docs/index.md:11: a link to 'pretrainng.md', but there is no page 'pretrainng.md'"),
+    "broken internal link": (on_page("## Section\n", "## Section\n\nSee [the lesson](pretrainng.md).\n"), r"docs/index.md:11: a link to 'pretrainng.md', but there is no file 'pretrainng.md' under docs/"),
     "broken anchor": (on_page("## Section\n", "## Section\n\nSee [above](#sectoin).\n"), r"docs/index.md:11: a link to '#sectoin', but 'index.md' has no heading or id 'sectoin'"),
     "missing image": (on_page("## Section\n", "## Section\n\n![A chart of costs.](charts/missing.svg)\n"), r"docs/index.md:11: the image 'charts/missing.svg' does not exist"),
     "image without alt text": (on_page("## Section\n", "## Section\n\n![](glossary.md)\n"), r"docs/index.md:11: the image 'glossary.md' has no alt text"),

@@ -22,9 +22,9 @@ from .extension import page_url
 from .facts import load_facts
 from .frontmatter import check_front_matter
 from .glossary import check_chapters, load_glossary
-from .labs import check_labs, find_labs
+from .labs import check_labs, find_labs, read_lab
 from .lessonshape import check_lessons
-from .links import check_links
+from .linkcheck import MKDOCS_BUILTINS, RenderedLinks, check_rendered_links, markdown_settings, render_links
 from .markdown_scan import long_lines, segments
 from .misconceptions import FILE as MISCONCEPTIONS, load_misconceptions
 from .previews import check_previews
@@ -62,6 +62,69 @@ def check_spelling(root: Path, paths: list[Path]) -> list[ContentError]:
     return problems
 
 
+DEFAULT_EXTENSIONS = [*MKDOCS_BUILTINS, "textbook.extension"]   # a course without mkdocs.yml
+
+
+def check_page_links(root: Path, docs: Path, texts: dict[Path, str], labs: list) -> list[ContentError]:
+    """Links and anchors, read from every page rendered as the build renders it (``linkcheck``).
+
+    A page whose course syntax does not render is reported by the other checks; links to it are
+    not checked for anchors, as MkDocs skips a page it could not render.
+    """
+    from . import extension
+    from markdown import Markdown
+
+    config = root / "mkdocs.yml"
+    names, configs = markdown_settings(config) if config.is_file() else (DEFAULT_EXTENSIONS, {})
+    try:
+        md = Markdown(extensions=names, extension_configs=configs)
+    except Exception as error:            # an extension that is not installed or is misconfigured
+        return [ContentError("mkdocs.yml", None, f"couldn't load the Markdown extensions: {error}",
+                             "Check the names and options under markdown_extensions.")]
+    try:
+        extension.load_course(root, docs, extension.CourseExtension(**configs.get("textbook.extension", {})).getConfigs())       # draws the charts the pages show (cached)
+    except ContentError:
+        return []                                        # the course's own problems are reported above
+    saved = (extension.context.project, extension.context.docs, extension.context.directory_urls,
+             extension.context.page)
+    extension.context.project, extension.context.docs, extension.context.directory_urls = root, docs, True
+    pages: dict[str, tuple[str, str, RenderedLinks]] = {}
+    try:
+        for page, text in texts.items():
+            src = page.relative_to(docs).as_posix()
+            extension.context.page = extension.PageContext(src, page_url(src))
+            try:
+                rendered = render_links(md, _without_front_matter(text))
+            except ContentError:
+                rendered = RenderedLinks(ids=None)
+            pages[src] = (page.relative_to(root).as_posix(), text, rendered)
+        extension.context.page = None     # a lab's text cells hold no course syntax
+        for lab in labs:
+            text = lab.path.read_text(encoding="utf-8")
+            try:
+                cells = [cell.source for cell in read_lab(lab).cells if cell.cell_type == "markdown"]
+            except ContentError:
+                continue                  # reported by check_labs
+            rendered = render_links(md, "\n\n".join(cells))
+            rendered.ids = None           # not rendered by MkDocs' Markdown: its anchors are not known here
+            pages[lab.src_uri] = (lab.display, text, rendered)
+    finally:
+        (extension.context.project, extension.context.docs, extension.context.directory_urls,
+         extension.context.page) = saved
+    files = {path.relative_to(docs).as_posix() for path in docs.rglob("*") if path.is_file()}
+    return check_rendered_links(pages, files)
+
+
+def _without_front_matter(text: str) -> str:
+    """The Markdown MkDocs renders: the front matter block, if any, left out."""
+    lines = text.split("\n")
+    if lines and lines[0].rstrip() == "---":
+        for index in range(1, len(lines)):
+            if lines[index].rstrip() in ("---", "..."):
+                return "\n".join(lines[index + 1:])
+    return text
+
+
 def check(root: Path) -> list[ContentError]:
     docs = root / "docs"
     problems: list[ContentError] = []
@@ -80,11 +143,13 @@ def check(root: Path) -> list[ContentError]:
                                          "Definitions stay free of numbers; put figures in the lessons."))
 
     site = Site(facts, glossary, misconceptions=misconceptions)
+    chart_problems = []
     for path in chart_files(root / "charts"):   # runs each chart's data(), never draws it
         try:
             site.charts[path.stem] = compute(path, f"charts/{path.name}", facts)
         except ContentError as error:
-            problems.extend(_flatten(error))
+            chart_problems.extend(_flatten(error))
+    problems.extend(chart_problems)
     pages = sorted(docs.rglob("*.md"))
     texts = {page: page.read_text(encoding="utf-8") for page in pages}
     for page, text in texts.items():
@@ -93,12 +158,9 @@ def check(root: Path) -> list[ContentError]:
     problems.extend(site.check_misconceptions(f"docs/{MISCONCEPTIONS}"))
     problems.extend(check_chapters(glossary, set(site.pages), "docs/glossary.yml"))
 
-    generated = {"glossary.md": {f"term-{term}" for term in glossary},
-                 "sources.md": {f"src-{source}" for source in facts.sources} | {"illustrative"}}
     labs = find_labs(docs, root)
-    lab_texts = {lab.src_uri: lab.path.read_text(encoding="utf-8") for lab in labs}
-    problems.extend(check_links(docs, {**{page.relative_to(docs).as_posix(): text for page, text in texts.items()},
-                                       **lab_texts}, generated, root))
+    if not chart_problems:                 # else rendering would run the broken chart again
+        problems.extend(check_page_links(root, docs, texts, labs))
     # Labs are checked without running them: each must parse and be in the nav.
     config = root / "mkdocs.yml"
     problems.extend(check_labs(docs, root, config.read_text(encoding="utf-8") if config.exists() else ""))

@@ -32,6 +32,8 @@ from pathlib import Path
 from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from xml.etree import ElementTree
 
 from .charts import build_charts, chart_files
 from .errors import ContentError, ContentErrors
@@ -243,6 +245,26 @@ class CoursePreprocessor(Preprocessor):
         return rendered.split("\n")
 
 
+ANCHOR_TAG = "fd-anchor"
+ANCHOR_MARKS = re.compile(rf'<{ANCHOR_TAG} id="[^"<>]*"></{ANCHOR_TAG}>\n?')
+
+
+class CourseAnchors(Treeprocessor):
+    """Shows the ids of the rendered blocks to link validation, which reads the element tree.
+
+    The blocks wait in slots until the postprocessor fills them in, so MkDocs' validation (and the
+    check's, which reads the same tree) would not see a glossary term's or a source's id, and a link
+    to ``glossary.md#term-token`` would be refused. Empty marks carry the ids through the tree; the
+    postprocessor takes them out again.
+    """
+
+    def run(self, root: ElementTree.Element) -> None:
+        state = getattr(self.md, "textbook_page", None)
+        if state:
+            for anchor in state[0].slot_ids():
+                ElementTree.SubElement(root, ANCHOR_TAG, {"id": anchor})
+
+
 class CoursePostprocessor(Postprocessor):
     """Puts the rendered blocks into the page, then checks that no course syntax is left."""
 
@@ -251,7 +273,7 @@ class CoursePostprocessor(Postprocessor):
         if not state:
             return text
         renderer, zensical = state
-        html = renderer.fill(text)
+        html = renderer.fill(ANCHOR_MARKS.sub("", text))
         # The last look: nothing that runs script may reach a page, whatever the way in.
         if problems := page_problems(html):
             _fail(ContentError(renderer.src, None, f"the page would contain {problems[0]}",
@@ -288,6 +310,8 @@ class CourseExtension(Extension):
         # Before every other preprocessor (snippets 32, whitespace 30, fences 25, HTML blocks 20):
         # the course's fences must not be read as code.
         md.preprocessors.register(CoursePreprocessor(md, self), "textbook", 40)
+        # Before ids are collected for link validation (5, with the toc extension).
+        md.treeprocessors.register(CourseAnchors(md), "textbook_anchors", 6)
         # After raw HTML is restored (30) and ampersands are put back (20).
         md.postprocessors.register(CoursePostprocessor(md), "textbook", 5)
 

@@ -29,6 +29,8 @@ def template_env(directory: Path = TEMPLATES) -> jinja2.Environment:
                               trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 
+SLOT_ID = re.compile(r'\sid="([^"<>]+)"')       # in the course's own templates' HTML
+
 @dataclass
 class PageLink:
     title: str
@@ -275,6 +277,10 @@ class PageRenderer:
                 "explanation_html": html(question.explanation), "options": options,
             })
         return questions
+
+    def slot_ids(self) -> list[str]:
+        """The ids the rendered blocks give the page (glossary terms, sources, tables, charts, quizzes)."""
+        return [anchor for value in self.slots.values() for anchor in SLOT_ID.findall(value)]
 
     def fill(self, html: str) -> str:
         """Put the rendered directive blocks into the page's HTML."""
