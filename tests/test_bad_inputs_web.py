@@ -53,6 +53,9 @@ CASES = {
     "doctype": (lesson("<!DOCTYPE html>"), r"docs/index.md:11: raw HTML: '<!"),
     "processing instruction": (lesson("<?php echo 1 ?>"), r"docs/index.md:11: raw HTML: '<\?"),
     "HTML after a comment on the same line": (lesson("<!-- note --> <script>alert(1)</script>"), raw("<script>")),
+    "comment that browsers end at once": (lesson("<!--> <img src=x onerror=alert(1)> -->"), r"docs/index.md:11: an HTML comment written '<!-->', which browsers end there"),
+    "comment of three dashes": (lesson("<!---> <img src=x onerror=alert(1)> -->"), r"docs/index.md:11: an HTML comment written '<!--->'"),
+    "comment closed with --!>": (lesson("<!-- a note\n--!> <img src=x onerror=alert(1)> -->"), r"docs/index.md:12: an HTML comment written '--!>'"),
     "HTML in a list item": (lesson("- one\n- <img src=x onerror=alert(1)>"), r"docs/index.md:12: raw HTML"),
     "HTML in a block quote": (lesson("> <script>alert(1)</script>"), raw("<script>")),
     "HTML in an admonition": (lesson('!!! note\n    <script>alert(1)</script>'), r"docs/index.md:12: raw HTML: '<script>'"),
@@ -88,8 +91,12 @@ CASES = {
     "style in an attribute list": (lesson('A paragraph.\n{: style="position:fixed;inset:0" }'), r"docs/index.md:12: an attribute list sets 'style'"),
     "href in an attribute list": (lesson('[x](https://example.org){: href="javascript:alert(1)" }'), r"docs/index.md:11: an attribute list sets 'href'"),
     # The data files: every text is checked, with its line.
-    "HTML in a glossary term": (in_glossary('\nevil-term:\n  term: "evil <img src=x onerror=alert(1)>"\n  definition: A plain sentence.\n'), r"docs/glossary.yml:\d+: raw HTML in 'term'"),
-    "HTML in a glossary alias": (in_glossary('\nevil-term:\n  term: evil\n  aliases: ["<script>alert(1)</script>"]\n  definition: A plain sentence.\n'), r"docs/glossary.yml:\d+: raw HTML in 'aliases'"),
+    "HTML in a glossary term": (in_glossary('\nevil-term:\n  term: "evil <img src=x onerror=alert(1)>"\n  definition: A plain sentence.\n'), r"docs/glossary.yml:\d+: term 'evil-term' has a term 'evil <img src=x onerror=alert\(1\)>' that is not one line of plain words"),
+    "HTML in a glossary alias": (in_glossary('\nevil-term:\n  term: evil\n  aliases: ["<script>alert(1)</script>"]\n  definition: A plain sentence.\n'), r"docs/glossary.yml:\d+: term 'evil-term' has an alias '<script>alert\(1\)</script>' that is not one line of plain words"),
+    "glossary alias with line breaks": (in_glossary('\nevil-term:\n  term: evil\n  aliases: ["evil\\n\\n# Your account is locked\\n\\n[Log in again](https://evil.example)"]\n  definition: A plain sentence.\n'), r"docs/glossary.yml:\d+: term 'evil-term' has an alias 'evil\\n\\n# Your account.*' that is not one line of plain words"),
+    "glossary alias that closes the brackets": (in_glossary('\nevil-term:\n  term: evil\n  aliases: ["x]: y *[z"]\n  definition: A plain sentence.\n'), r"term 'evil-term' has an alias 'x\]: y \*\[z' that is not one line of plain words"),
+    "empty glossary alias": (in_glossary('\nevil-term:\n  term: evil\n  aliases: [""]\n  definition: A plain sentence.\n'), r"term 'evil-term' has an alias '' that is not one line of plain words"),
+    "glossary term over two lines": (in_glossary('\nevil-term:\n  term: "evil\\nline"\n  definition: A plain sentence.\n'), r"docs/glossary.yml:\d+: term 'evil-term' has a term 'evil\\nline' that is not one line"),
     "javascript: link in a glossary definition": (in_glossary('\nevil-term:\n  term: evil\n  definition: "See [this](javascript:alert(1))."\n'), r"term 'evil-term' has Markdown or HTML in its definition"),
     "HTML in a fact's measures": (in_facts('measures: "Parameters in the largest GPT-3 model"', 'measures: "Parameters \\"><script>alert(2)</script>"'), r"docs/facts.yml:\d+: raw HTML in 'measures': '<script>'"),
     "HTML in a fact's note": (in_facts("    note: \"The paper never states 20;", "    note: \"<iframe src=x></iframe> The paper never states 20;"), r"docs/facts.yml:\d+: raw HTML in 'note'"),
@@ -119,6 +126,7 @@ SAFE = {
     "a tag in a code span": "Reasoning models write `<think>` first.",
     "a script in a code block": "```html\n<script>alert(1)</script>\n```",
     "an HTML comment": "<!-- a note for editors -->",
+    "odd comments in code spans": "Browsers end `<!-->` and `--!>` early.",
     "a less-than sign in prose": "When a < b, and 3<4, the loss falls.",
     "escaped HTML": "&lt;script&gt;alert(1)&lt;/script&gt;",
     "web, mail and relative links": "[a](https://example.org) [b](http://example.org) [c](mailto:x@example.org) "
@@ -209,7 +217,7 @@ def test_inline_script_hashes_cover_what_runs_and_only_that():
 # --- Real builds ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("case", ["script element", "javascript: link in quiz feedback", "HTML in a glossary term",
-                                  "HTML in the front-matter description"])
+                                  "HTML in the front-matter description", "comment that browsers end at once"])
 def test_hostile_contribution_stops_the_build(project, case):
     project.write("docs/index.md", PAGE)
     apply, expected = CASES[case]

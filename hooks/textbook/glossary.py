@@ -60,6 +60,19 @@ def load_glossary(path: str | Path, display_name: str | None = None) -> dict[str
         if not isinstance(aliases, list):
             errors.append(ContentError(name, entry.line_of("aliases"), f"term '{term_id}': aliases must be a list"))
             aliases = []
+        spellings = [("term", entry["term"], entry.line_of("term"))] + \
+            [("alias", alias, entry.line_of("aliases")) for alias in aliases]
+        bad = [(kind, spelling, line) for kind, spelling, line in spellings
+               if not isinstance(spelling, (str, int, float)) or not SPELLING.match(str(spelling))
+               or "_" in str(spelling)]
+        if bad:
+            kind, spelling, line = bad[0]
+            errors.append(ContentError(name, line, f"term '{term_id}' has {'an' if kind == 'alias' else 'a'} {kind} "
+                                       f"{_shown(spelling)} that is not one line of plain words",
+                                       "Terms and aliases are words as a lesson writes them: letters, digits, spaces "
+                                       "and - ' ( ) . / + & @ only, on one line, never empty (they become "
+                                       "'*[term]: definition' lines under every page)."))
+            continue
         term = Term(str(term_id), str(entry["term"]), definition, str(entry.get("chapter") or ""),
                     [str(alias) for alias in aliases], at, entry.line_of("chapter"))
         for spelling in term.spellings:
@@ -71,6 +84,16 @@ def load_glossary(path: str | Path, display_name: str | None = None) -> dict[str
     if errors:
         raise errors[0] if len(errors) == 1 else ContentErrors(errors)
     return terms
+
+
+# A term or alias becomes '*[spelling]: definition' under every page, and is matched in its text:
+# plain words on one line, nothing that could end the brackets or start Markdown or HTML.
+SPELLING = re.compile(r"[^\W_](?:[\w '’().,/+&@-]{0,78}[\w).’'])?\Z")
+
+
+def _shown(value) -> str:
+    text = repr(str(value)) if isinstance(value, (str, int, float)) else f"of type {type(value).__name__}"
+    return text if len(text) <= 60 else text[:57] + "…'"
 
 
 def check_chapters(terms: dict[str, Term], pages: set[str], name: str) -> list[ContentError]:

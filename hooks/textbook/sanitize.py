@@ -146,11 +146,35 @@ def line_problems(text: str, file: str, line: int, where: str = "") -> list[Cont
     return problems
 
 
+# Comments a browser ends where Python's HTML parser (Python-Markdown's, and the scans here) does not:
+# "<!-->" and "<!--->" are whole empty comments and "--!>" closes one (the WHATWG parsing rules), so
+# whatever such a "comment" seems to hide would be live HTML on the page.
+ODD_COMMENT = re.compile(r"<!---?>|--!>")
+HOW_TO_FIX_COMMENT = "Write a comment as <!-- text --> (two dashes on each side, no '!'), or leave it out."
+
+
+def odd_comments(markdown: str, file: str, first_line: int = 1) -> list[ContentError]:
+    """Comments written in a form browsers end early, outside code blocks and code spans."""
+    from .markdown_scan import _cut, code_spans, segments
+
+    problems = []
+    for segment in segments(markdown, set()):
+        if segment.kind != "text":
+            continue
+        for offset, text in enumerate(segment.lines):
+            if "<!--" in text or "--!>" in text:
+                if match := ODD_COMMENT.search(_cut(text, code_spans(text))):
+                    problems.append(ContentError(file, segment.line + offset + first_line - 1,
+                                                 f"an HTML comment written '{match[0]}', which browsers end "
+                                                 "there: what follows would be live HTML", HOW_TO_FIX_COMMENT))
+    return problems
+
+
 def find_unsafe_markdown(markdown: str, file: str, first_line: int = 1) -> list[ContentError]:
     """Every unsafe line of a page (front matter included), outside code blocks, code spans and comments."""
     from .markdown_scan import strip_code          # here, as markdown_scan is the lower layer
 
-    problems = []
+    problems = odd_comments(markdown, file, first_line)
     for line, text in strip_code(markdown):
         if "<" in text or "](" in text or "]:" in text or "{" in text:
             problems.extend(line_problems(text, file, line + first_line - 1))
@@ -211,6 +235,8 @@ SUSPECT = (re.compile(r"<(?:script|iframe|object|embed|base|meta|link|frame)\b")
 def page_problems(page_html: str) -> list[str]:
     """What in a rendered page's content could run script: must be nothing on any page."""
     lower = page_html.lower()
+    if match := ODD_COMMENT.search(page_html):
+        return [f"an HTML comment written '{match[0]}', which browsers end early"]
     if not any(pattern.search(lower) for pattern in SUSPECT):
         return []
     scanner = _Scanner()
