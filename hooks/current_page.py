@@ -34,9 +34,12 @@ def on_page_markdown(markdown, *, page, config, files, **kwargs):
     return markdown
 
 
-def on_page_content(html, *, page, config, files, **kwargs):
+def on_page_content(html_text, *, page, config, files, **kwargs):
     extension.context.page = None
-    return html
+    # A title read from the first heading reaches <title> unescaped too (entities decoded).
+    if page._title_from_render and not isinstance(page._title_from_render, Markup):
+        page._title_from_render = Markup(html.escape(page._title_from_render))
+    return html_text
 
 
 def on_serve(server, config, builder, **kwargs):

@@ -56,6 +56,9 @@ CASES = {
     "comment that browsers end at once": (lesson("<!--> <img src=x onerror=alert(1)> -->"), r"docs/index.md:11: an HTML comment written '<!-->', which browsers end there"),
     "comment of three dashes": (lesson("<!---> <img src=x onerror=alert(1)> -->"), r"docs/index.md:11: an HTML comment written '<!--->'"),
     "comment closed with --!>": (lesson("<!-- a note\n--!> <img src=x onerror=alert(1)> -->"), r"docs/index.md:12: an HTML comment written '--!>'"),
+    "title heading that ends the page's <title>": (on_page("# Home", "# Home &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"), r"docs/index.md:5: the page's title \(its first heading\) has '<' or '>' in it"),
+    "title heading with numeric entities": (on_page("# Home", "# Home &#60;/title&#x3E;"), r"docs/index.md:5: the page's title"),
+    "title heading with a tag in code": (on_page("# Home", "# Home `</title><script>alert(1)</script>`"), r"docs/index.md:5: the page's title"),
     "HTML in a list item": (lesson("- one\n- <img src=x onerror=alert(1)>"), r"docs/index.md:12: raw HTML"),
     "HTML in a block quote": (lesson("> <script>alert(1)</script>"), raw("<script>")),
     "HTML in an admonition": (lesson('!!! note\n    <script>alert(1)</script>'), r"docs/index.md:12: raw HTML: '<script>'"),
@@ -84,6 +87,13 @@ CASES = {
     "javascript: link in quiz feedback": (on_page("  > Not quite — because.", "  > Not quite — [see](javascript:alert(1))."), LINK.format(line=17, scheme="javascript")),
     "javascript: link in a quiz option": (on_page("- [ ] Wrong.", "- [ ] [Wrong](javascript:alert(1))."), LINK.format(line=16, scheme="javascript")),
     "javascript: link in question text": (on_page("Pick the right one?", "Pick [the right](javascript:alert(1)) one?"), LINK.format(line=14, scheme="javascript")),
+    "front matter asking for the redirect template": (on_page("title: Home", "title: Home\ntemplate: redirect.html\nlocation: https://evil.example"), r"docs/index.md:3: the front matter sets 'template', which a page may not set"),
+    "front matter asking for the 404 template": (on_page("title: Home", "title: Home\ntemplate: 404.html"), r"docs/index.md:3: the front matter sets 'template'"),
+    "front matter with a status that leaves its attribute": (on_page("title: Home", "title: Home\nstatus: 'new\" style=\"position:fixed;inset:0'"), r"docs/index.md:3: the front matter sets 'status'"),
+    "front matter with an author": (on_page("title: Home", "title: Home\nauthor: 'x\" onload=\"alert(1)'"), r"docs/index.md:3: the front matter sets 'author'"),
+    "front matter with an unknown icon": (on_page("title: Home", "title: Home\nicon: material/no-such-icon"), r"docs/index.md:3: the front matter sets 'icon'"),
+    "front matter title that is a list": (on_page("title: Home", "title: [Home, Away]"), r"docs/index.md:2: the front matter's 'title' must be one line of text"),
+    "front matter search that is not a setting": (on_page("title: Home", "title: Home\nsearch: yes"), r"docs/index.md:3: the front matter's 'search' must be 'exclude: true'"),
     "javascript: link in the front matter": (on_page("title: Home", "title: \"[Home](javascript:alert(1))\""), LINK.format(line=2, scheme="javascript")),
     # Attribute lists ({: ...}) that add handlers, styles or URLs.
     "event handler in an attribute list": (lesson('A paragraph.\n{: onclick="alert(1)" }'), r"docs/index.md:12: an attribute list sets 'onclick'"),
@@ -133,6 +143,13 @@ SAFE = {
                                     "[d](glossary.md) [e](#section) [f](sources.md) <https://example.org>",
     "ids and classes in an attribute list": "A paragraph.\n{: #my-id .note }",
 }
+SAFE_FRONT_MATTER = ["description: A page about home.", "search:\n  exclude: true", "search:\n  boost: 2"]
+
+
+@pytest.mark.parametrize("field", SAFE_FRONT_MATTER)
+def test_the_front_matter_fields_a_page_may_set_are_accepted(project, field):
+    project.write("docs/index.md", PAGE.replace("title: Home", f"title: Home\n{field}", 1))
+    assert [str(problem) for problem in check(project.path)] == []
 
 
 @pytest.mark.parametrize("case", SAFE, ids=list(SAFE))
@@ -217,7 +234,8 @@ def test_inline_script_hashes_cover_what_runs_and_only_that():
 # --- Real builds ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("case", ["script element", "javascript: link in quiz feedback", "HTML in a glossary term",
-                                  "HTML in the front-matter description", "comment that browsers end at once"])
+                                  "HTML in the front-matter description", "comment that browsers end at once",
+                                  "front matter asking for the redirect template"])
 def test_hostile_contribution_stops_the_build(project, case):
     project.write("docs/index.md", PAGE)
     apply, expected = CASES[case]
@@ -232,8 +250,10 @@ def test_hostile_contribution_stops_the_build(project, case):
 def test_quotes_in_the_front_matter_cannot_leave_the_head_s_attributes(project):
     project.write("docs/index.md", PAGE.replace("title: Home", 'title: Home " & more\n'
                                                 "description: 'x\" http-equiv=\"refresh\" content=\"0;url=https://evil.example'"))
+    project.write("docs/other.md", "# Bits & pieces\n\nA page whose title comes from its heading.\n")
     result = project.build()
     assert result.returncode == 0, result.stderr
+    assert "<title>Bits &amp; pieces - Test course</title>" in (project.path / "site" / "other" / "index.html").read_text()
     html = (project.path / "site" / "index.html").read_text()
     assert 'http-equiv="refresh"' not in html
     assert '<meta name="description" content="x&quot; http-equiv=&quot;refresh&quot;' in html

@@ -29,4 +29,35 @@ def check_front_matter(markdown: str, name: str) -> list[ContentError]:
         return [error]
     if data is not None and not isinstance(data, LineDict):
         return [ContentError(name, 2, "the front matter must be 'field: value' lines, such as 'title: Pretraining'")]
-    return []
+    return _field_problems(data or LineDict(), name, offset=1)     # the block starts on line 2
+
+
+# The fields a page may set, and what each may hold. Anything else would reach the theme: 'template'
+# can swap in a page that has no Content-Security-Policy (a redirect page runs script) or blank a chapter,
+# 'icon', 'status' and 'author' are written into the page unescaped or crash the theme when wrong.
+FIELDS = {
+    "title": "a line of text, the page's title in the browser tab and the menu",
+    "description": "a sentence of text, for search engines and link previews",
+    "search": "'exclude: true' to leave the page out of search, or 'boost: 2' to rank it higher",
+}
+HOW_TO_FIX_FIELDS = ("A page's front matter may set only " + ", ".join(f"'{key}' ({what})" for key, what in FIELDS.items())
+                     + ". How pages look is set once for the whole course in mkdocs.yml and overrides/.")
+
+
+def _field_problems(data: LineDict, name: str, offset: int) -> list[ContentError]:
+    problems = []
+    for key, value in data.items():
+        line = data.line_of(key) + offset
+        if key not in FIELDS:
+            problems.append(ContentError(name, line, f"the front matter sets '{key}', which a page may not set",
+                                         HOW_TO_FIX_FIELDS))
+        elif key in ("title", "description") and (not isinstance(value, str) or "\n" in value.strip()):
+            problems.append(ContentError(name, line, f"the front matter's '{key}' must be one line of text",
+                                         f"Write '{key}: ' followed by the text on the same line."))
+        elif key == "search" and not (
+                isinstance(value, dict) and value and set(value) <= {"exclude", "boost"}
+                and isinstance(value.get("exclude", False), bool)
+                and isinstance(value.get("boost", 1), (int, float)) and not isinstance(value.get("boost", 1), bool)):
+            problems.append(ContentError(name, line, "the front matter's 'search' must be 'exclude: true' "
+                                         "or 'boost: <a number>'", FIELDS["search"]))
+    return problems

@@ -170,11 +170,35 @@ def odd_comments(markdown: str, file: str, first_line: int = 1) -> list[ContentE
     return problems
 
 
+# The page's first heading is its title: the builders write it into <title> and the menu with its
+# entities decoded, so "&lt;/title&gt;&lt;script&gt;" there would end the title and start a script.
+TITLE_HEADING = re.compile(r"^ {0,3}#[ \t]+(?P<text>.*)$")
+TITLE_MARKUP = re.compile(r"[<>]|&(?:lt|gt|#0*(?:60|62)|#x0*3[ce]);?", re.I)
+
+
+def title_problems(markdown: str, file: str, first_line: int = 1) -> list[ContentError]:
+    """A first heading holding < or > (as written or as an entity), even in a code span."""
+    from .markdown_scan import segments
+
+    for segment in segments(markdown, set()):
+        if segment.kind != "text":
+            continue
+        for offset, text in enumerate(segment.lines):
+            if heading := TITLE_HEADING.match(text):
+                if TITLE_MARKUP.search(heading["text"]):
+                    return [ContentError(file, segment.line + offset + first_line - 1,
+                                         "the page's title (its first heading) has '<' or '>' in it",
+                                         "The title is shown in the browser tab and the menu: write it in words, "
+                                         "without angle brackets or HTML entities.")]
+                return []
+    return []
+
+
 def find_unsafe_markdown(markdown: str, file: str, first_line: int = 1) -> list[ContentError]:
     """Every unsafe line of a page (front matter included), outside code blocks, code spans and comments."""
     from .markdown_scan import strip_code          # here, as markdown_scan is the lower layer
 
-    problems = odd_comments(markdown, file, first_line)
+    problems = odd_comments(markdown, file, first_line) + title_problems(markdown, file, first_line)
     for line, text in strip_code(markdown):
         if "<" in text or "](" in text or "]:" in text or "{" in text:
             problems.extend(line_problems(text, file, line + first_line - 1))
