@@ -59,6 +59,11 @@ CASES = {
     "title heading that ends the page's <title>": (on_page("# Home", "# Home &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"), r"docs/index.md:5: the page's title \(its first heading\) has '<' or '>' in it"),
     "title heading with numeric entities": (on_page("# Home", "# Home &#60;/title&#x3E;"), r"docs/index.md:5: the page's title"),
     "title heading with a tag in code": (on_page("# Home", "# Home `</title><script>alert(1)</script>`"), r"docs/index.md:5: the page's title"),
+    "an HTML file in docs": (lambda project: project.write("docs/offer.html", "<script>alert(1)</script>"), r"docs/offer.html: a '.html' file, which the site does not publish"),
+    "an SVG file in docs": (lambda project: project.write("docs/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'), r"docs/logo.svg: a '.svg' file"),
+    "a script file in docs": (lambda project: project.write("docs/assets/x.js", "alert(1)"), r"docs/assets/x.js: a '.js' file"),
+    "a notebook in docs": (lambda project: project.write("docs/labs/x.ipynb", "{}"), r"docs/labs/x.ipynb: a '.ipynb' file"),
+    "a Python file outside the labs": (lambda project: project.write("docs/tool.py", "x = 1"), r"docs/tool.py: a '.py' file outside docs/labs"),
     "HTML in a list item": (lesson("- one\n- <img src=x onerror=alert(1)>"), r"docs/index.md:12: raw HTML"),
     "HTML in a block quote": (lesson("> <script>alert(1)</script>"), raw("<script>")),
     "HTML in an admonition": (lesson('!!! note\n    <script>alert(1)</script>'), r"docs/index.md:12: raw HTML: '<script>'"),
@@ -143,6 +148,12 @@ SAFE = {
                                     "[d](glossary.md) [e](#section) [f](sources.md) <https://example.org>",
     "ids and classes in an attribute list": "A paragraph.\n{: #my-id .note }",
 }
+def test_pictures_in_docs_are_accepted(project):
+    project.write("docs/images/photo.png", "not really a picture")
+    project.write("docs/images/photo.jpg", "not really a picture")
+    assert [str(problem) for problem in check(project.path)] == []
+
+
 SAFE_FRONT_MATTER = ["description: A page about home.", "search:\n  exclude: true", "search:\n  boost: 2"]
 
 
@@ -235,7 +246,7 @@ def test_inline_script_hashes_cover_what_runs_and_only_that():
 
 @pytest.mark.parametrize("case", ["script element", "javascript: link in quiz feedback", "HTML in a glossary term",
                                   "HTML in the front-matter description", "comment that browsers end at once",
-                                  "front matter asking for the redirect template"])
+                                  "front matter asking for the redirect template", "an HTML file in docs"])
 def test_hostile_contribution_stops_the_build(project, case):
     project.write("docs/index.md", PAGE)
     apply, expected = CASES[case]

@@ -32,7 +32,7 @@ from .quantities import bare_quantities
 from .quizlint import lint_quiz
 from .quizzes import find_quizzes
 from .render import PageRenderer, Site
-from .sanitize import find_unsafe_markdown
+from .sanitize import docs_file_problems, find_unsafe_markdown
 from .yamlfile import check_text
 
 
@@ -158,6 +158,7 @@ def check(root: Path) -> list[ContentError]:
     problems.extend(site.check_misconceptions(f"docs/{MISCONCEPTIONS}"))
     problems.extend(check_chapters(glossary, set(site.pages), "docs/glossary.yml"))
 
+    problems.extend(docs_file_problems(docs))             # no .html, .svg, .js … copied to the site
     labs = find_labs(docs, root)
     if not chart_problems:                 # else rendering would run the broken chart again
         problems.extend(check_page_links(root, docs, texts, labs))

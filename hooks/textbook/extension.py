@@ -42,7 +42,7 @@ from .frontmatter import check_front_matter
 from .glossary import check_chapters, load_glossary
 from .misconceptions import load_misconceptions
 from .render import PageRenderer, Site
-from .sanitize import find_unsafe_markdown, page_problems
+from .sanitize import docs_file_problems, find_unsafe_markdown, page_problems
 from .yamlfile import check_text
 
 # MkDocs prints the INFO messages of loggers under "mkdocs"; Zensical prints none.
@@ -179,7 +179,8 @@ def load_course(project: Path, docs: Path, options: dict, directory_urls: bool =
     for path in pages:
         src = path.relative_to(docs).as_posix()
         site.add_page(src, page_url(src, directory_urls), path.read_text(encoding="utf-8"))
-    problems = site.check_misconceptions(shown(files["misconceptions"]))
+    problems = docs_file_problems(docs, shown(docs))       # no .html, .svg, .js … copied to the site
+    problems += site.check_misconceptions(shown(files["misconceptions"]))
     problems += check_chapters(site.glossary, set(site.pages), shown(files["glossary"]))
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import nh3
 
@@ -267,3 +268,35 @@ def page_problems(page_html: str) -> list[str]:
     scanner.feed(page_html)
     scanner.close()
     return scanner.found
+
+
+# --- Files in docs/ -----------------------------------------------------------------------------------
+# Both builders copy every other file under docs/ to the site as it is, outside any page and its
+# Content-Security-Policy: an .html, .svg, .js or .ipynb file there would run as the site's own.
+PUBLISHED = {".md": "", ".yml": "", ".png": "", ".jpg": "", ".jpeg": "", ".webp": "", ".gif": ""}
+LAB_FILES = {".py": "labs", ".txt": "labs/data", ".csv": "labs/data"}
+
+
+def docs_file_problems(docs: Path, shown: str = "docs") -> list[ContentError]:
+    """Files under docs/ of a type the course does not publish (hidden files and folders aside)."""
+    problems = []
+    for path in sorted(docs.rglob("*")):
+        relative = path.relative_to(docs)
+        if not path.is_file() or any(part.startswith(".") for part in relative.parts):
+            continue
+        suffix = path.suffix.lower()
+        folder = relative.parent.as_posix()
+        if suffix in PUBLISHED or (suffix in LAB_FILES and folder == LAB_FILES[suffix]):
+            continue
+        where = f"{shown}/{relative.as_posix()}"
+        if suffix in LAB_FILES:
+            problems.append(ContentError(where, None, f"a '{suffix}' file outside {shown}/{LAB_FILES[suffix]}/",
+                                         "Labs are .py files in docs/labs/; the files they read (.txt, .csv) "
+                                         "go in docs/labs/data/."))
+        else:
+            problems.append(ContentError(where, None, f"a '{suffix or relative.name}' file, which the site does not "
+                                         "publish: it would be copied as it is, outside any page's protections",
+                                         "Write pages in Markdown (.md); pictures go in as .png, .jpg, .webp or .gif "
+                                         "(a chart is code in charts/, drawn at build time); a lab is a .py file in "
+                                         "docs/labs/. Scripted files (.html, .svg, .js, .ipynb) are not accepted."))
+    return problems
