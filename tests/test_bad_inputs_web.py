@@ -285,6 +285,12 @@ display(Javascript('window.__fromJs = 1; alert("js")'))
 display(SVG('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="window.__fromSvg = 1; alert(1)">'
             '<script>window.__fromSvgScript = 1</script><rect id="kept-rect" width="5" height="5"/></svg>'))
 print("<script>alert('printed')</script>")
+
+# %%
+from IPython.display import Latex, Markdown
+display(Markdown('<script>window.__fromMd = 1</script>[x](javascript:window.__fromMdLink=1) '
+                 '<b onmouseover="window.__fromMdHover = 1">hover</b>'))
+display(Latex('$x$ <img src="x.png" onerror="window.__fromLatex = 1">'))
 '''
 
 QUIZ_PAGE = PAGE.replace("  > Correct — because.", "  > Correct — `<script>alert('code')</script>` is shown as code.")
@@ -318,13 +324,17 @@ def test_a_lab_s_script_outputs_are_not_published(hostile_site):
     site, _url = hostile_site
     notebook = json.loads((site / "labs" / "evil" / "evil.ipynb").read_text())
     outputs = json.dumps([cell.get("outputs", []) for cell in notebook["cells"]])
-    for bad in ("__fromHtml", "__fromImg", "__fromJs", "__fromSvg", "onload", "application/javascript"):
+    for bad in ("__fromHtml", "__fromImg", "__fromJs", "__fromSvg", "onload", "application/javascript",
+                "text/markdown", "text/latex"):
         assert bad not in outputs, bad
+    assert "window.__fromMd = 1" in outputs       # Markdown output is kept as plain text
     assert "<b>bold</b>" in outputs and 'id=\\"kept-rect\\"' in outputs
     soup = BeautifulSoup((site / "labs" / "evil" / "index.html").read_text(), "html.parser")
     assert not [script for script in soup.find_all("script") if "__from" in script.get_text()]
     assert not soup.find_all(lambda tag: any(name.startswith("on") for name in tag.attrs))
     assert "<script>alert('printed')</script>" in soup.get_text()     # printed text stays text
+    assert "<script>window.__fromMd = 1</script>" in soup.get_text()   # so does Markdown output
+    assert not soup.select('a[href^="javascript"]')
 
 
 @pytest.mark.parametrize("path", ["", "labs/evil/"])
@@ -336,7 +346,8 @@ def test_no_injected_script_runs_in_the_browser(browser, hostile_site, path):
     page.goto(url + path, wait_until="networkidle")
     page.wait_for_timeout(300)
     assert not dialogs, dialogs
-    ran = page.evaluate("['__fromHtml', '__fromImg', '__fromJs', '__fromSvg', '__fromSvgScript']"
+    ran = page.evaluate("['__fromHtml', '__fromImg', '__fromJs', '__fromSvg', '__fromSvgScript', '__fromMd', "
+                        "'__fromMdLink', '__fromMdHover', '__fromLatex']"
                         ".filter(name => name in window)")
     assert ran == [], ran
     # Lab figures are <img src="data:image/...">, which never run script; nothing else may carry a URL

@@ -28,7 +28,7 @@ from .sanitize import find_unsafe_markdown
 log = logging.getLogger("textbook.labs")
 
 LABS_DIR = "labs"                      # under docs/
-CACHE_FORMAT = "labs-cache-1"          # change to invalidate every cached lab
+CACHE_FORMAT = "labs-cache-2"          # change to invalidate every cached lab
 CELL_TIMEOUT = 120                     # seconds one cell may run before the build gives up
 SECONDS_VARIABLE, DEFAULT_SECONDS = "TEXTBOOK_LAB_SECONDS", 600.0        # a whole lab, kernel start included
 OUTPUT_VARIABLE, DEFAULT_OUTPUT_KB = "TEXTBOOK_LAB_OUTPUT_KB", 2048.0    # everything a lab prints or shows
@@ -321,15 +321,17 @@ def site_links(notebook, lab: Lab) -> None:
             cell.source = MD_LINK.sub(replace, cell.source)
 
 
-SCRIPT_OUTPUTS = ("application/javascript", "text/javascript", "application/x-javascript",
-                  "application/vnd.jupyter.widget-view+json", "text/vnd.jupyter.script")
+# What a lab's output may show, by type. Everything else (JavaScript, widgets, Markdown, LaTeX, JSON …)
+# is dropped: the notebook renderer would turn Markdown and LaTeX into live HTML that nothing cleans.
+KEPT_OUTPUTS = frozenset({"text/plain", "text/html", "image/svg+xml", "image/png", "image/jpeg", "image/gif"})
 
 
 def safe_outputs(notebook) -> None:
-    """What a lab prints reaches readers' browsers: drop script outputs, sanitise HTML ones.
+    """What a lab prints reaches readers' browsers: keep plain text, pictures and cleaned HTML only.
 
-    Widgets and JavaScript never reach the page; ``text/html`` keeps tables and formatting, without
-    script, event handlers or non-web links (``textbook.sanitize``). Images and plain text are kept.
+    ``text/html`` keeps tables and formatting, without script, event handlers or non-web links
+    (``textbook.sanitize``); SVG loses script, handlers and animations. Markdown or LaTeX output is
+    kept as plain text, shown as written.
     """
     from .sanitize import clean_output, clean_svg
 
@@ -338,8 +340,10 @@ def safe_outputs(notebook) -> None:
             data = output.get("data")
             if not data:
                 continue
-            for kind in [kind for kind in data if kind in SCRIPT_OUTPUTS or kind.endswith("+javascript")]:
-                del data[kind]
+            for kind in [kind for kind in data if kind not in KEPT_OUTPUTS]:
+                value = data.pop(kind)
+                if kind in ("text/markdown", "text/latex"):     # shown as written, rather than "<… object>"
+                    data["text/plain"] = "".join(value) if isinstance(value, list) else str(value)
             if "text/html" in data:
                 html = data["text/html"]
                 data["text/html"] = clean_output("".join(html) if isinstance(html, list) else html)
