@@ -7,6 +7,8 @@ where no injected script may run.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 
@@ -229,9 +231,32 @@ def test_the_build_s_last_look_finds_what_runs_script():
     assert page_problems('<A HREF=" JavaScript:x">a</A>') == ["a 'javascript:' URL in <a href>"]
 
 
+def test_a_script_in_a_page_s_content_is_never_given_a_hash(tmp_path):
+    """Had a script reached a page's content at build time, the policy would still refuse it."""
+    from textbook.csp import MARKER, fill_policies, theme_script_hashes
+
+    theme, injected, template = "var palette = 1;", "window.__injected = 1;", "var notebook = 1;"
+
+    def page(content: str) -> str:
+        return (f'<html><head><meta http-equiv="Content-Security-Policy" content="script-src \'self\' {MARKER}">'
+                f'<script>{theme}</script></head><body><article class="md-content__inner">{content}</article>'
+                '</body></html>')
+
+    def digest(body: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+
+    (tmp_path / "lesson").mkdir()
+    (tmp_path / "lesson" / "index.html").write_text(page(f"<p>Text</p><script>{injected}</script>"))
+    (tmp_path / "index.html").write_text(page(f"<script>{template}</script>"))
+    assert fill_policies(tmp_path, trusted_pages=(f"<div><script>{template}</script></div>",)) == 2
+    for path in (tmp_path / "index.html", tmp_path / "lesson" / "index.html"):
+        policy = path.read_text().split("content=\"", 1)[1].split("\"", 1)[0]
+        assert digest(theme) in policy and digest(template) in policy
+        assert digest(injected) not in policy, path
+    assert theme_script_hashes("<script>x()</script>") == set()      # no article: nothing is trusted
+
+
 def test_inline_script_hashes_cover_what_runs_and_only_that():
-    import base64
-    import hashlib
 
     body = "var a = 1;\n"
     expected = "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
