@@ -256,6 +256,29 @@ def test_a_script_in_a_page_s_content_is_never_given_a_hash(tmp_path):
     assert theme_script_hashes("<script>x()</script>") == set()      # no article: nothing is trusted
 
 
+def test_a_chart_s_picture_carries_no_script_or_script_link(tmp_path):
+    """draw() is contributor code: whatever it puts into the SVG, the picture shown is cleaned."""
+    from textbook.charts import build_charts
+    from textbook.facts import load_facts
+    from conftest import ROOT
+
+    (tmp_path / "charts").mkdir()
+    (tmp_path / "charts" / "sly.py").write_text(
+        'TITLE = "Sly"\nCAPTION = "A chart that links out."\n\n'
+        'def data(inputs):\n    return {"alt": "A line.", "columns": ["x"], "rows": [["1"]], "plot": {}}\n\n'
+        'def draw(plot, style):\n    figure = style.figure()\n    axes = style.axes(figure)\n'
+        '    line, = axes.plot([0, 1], [0, 1])\n    line.set_url("javascript:alert(1)")\n'
+        '    axes.text(0.5, 0.5, "click", url="javascript:alert(2)")\n'
+        '    axes.text(0.2, 0.2, "web", url="https://example.org/")\n    line.set_gid("onload")\n    return figure\n')
+    facts = load_facts(ROOT / "docs" / "facts.yml", "docs/facts.yml")
+    charts, _stats = build_charts(facts, tmp_path / "charts", tmp_path / "cache")
+    for theme, svg in charts["sly"].svg.items():
+        assert "javascript:" not in svg and "<script" not in svg, theme
+        assert "https://example.org/" in svg, theme          # a web link stays
+    cached, stats = build_charts(facts, tmp_path / "charts", tmp_path / "cache")
+    assert stats.cached == ["sly"] and cached["sly"].svg == charts["sly"].svg
+
+
 def test_inline_script_hashes_cover_what_runs_and_only_that():
 
     body = "var a = 1;\n"

@@ -264,6 +264,17 @@ class RenderStats:
     cached: list[str] = field(default_factory=list)
 
 
+def _clean(chart: Chart, svg: str, line: int | None = None) -> str:
+    """The drawn SVG without script, handlers or non-web links (``sanitize.clean_svg``), as for labs."""
+    from .sanitize import clean_svg
+
+    cleaned = clean_svg(svg)
+    if cleaned is None:
+        raise ContentError(chart.file, line, "draw() made a picture that is not well-formed SVG",
+                           "Return the figure from style.figure() and draw on its axes; do not edit the SVG.")
+    return cleaned
+
+
 def build_charts(facts: Facts, directory: Path, cache: Path, prefix: str = "charts") -> tuple[dict[str, Chart], RenderStats]:
     """Compute every chart, then draw the ones whose cache entry is missing."""
     charts, stats = {}, RenderStats()
@@ -271,7 +282,7 @@ def build_charts(facts: Facts, directory: Path, cache: Path, prefix: str = "char
         chart = compute(path, f"{prefix}/{path.name}", facts)
         files = {theme: cache / f"{chart.name}.{chart.key}.{theme}.svg" for theme in THEMES}
         if all(file.exists() for file in files.values()):
-            chart.svg = {theme: file.read_text(encoding="utf-8") for theme, file in files.items()}
+            chart.svg = {theme: _clean(chart, file.read_text(encoding="utf-8")) for theme, file in files.items()}
             stats.cached.append(chart.name)
         else:
             from . import chartstyle  # noqa: F401  imports matplotlib once, before the children fork
@@ -280,6 +291,7 @@ def build_charts(facts: Facts, directory: Path, cache: Path, prefix: str = "char
                                             path, chart.file, "draw() failed", _def_line(path, "draw"))
                 if not isinstance(chart.svg[theme], str):
                     raise ContentError(chart.file, _def_line(path, "draw"), "draw() did not return a figure")
+                chart.svg[theme] = _clean(chart, chart.svg[theme], _def_line(path, "draw"))
             cache.mkdir(parents=True, exist_ok=True)
             for stale in cache.glob(f"{chart.name}.*.svg"):
                 stale.unlink()
