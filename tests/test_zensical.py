@@ -133,8 +133,8 @@ def test_course_syntax_left_unrendered_stops_both_builds_naming_the_page(project
     """A snippet is included after the course syntax is rendered, so its marker would reach readers raw."""
     config = project.path / "mkdocs.yml"
     config.write_text(config.read_text().replace("textbook.extension]", "textbook.extension, pymdownx.snippets]"))
-    project.write("docs/snippet.txt", "GPT-3 has :fact[gpt3.params].\n")
-    project.write("docs/index.md", '# Home\n\n--8<-- "docs/snippet.txt"\n')
+    project.write("parts/snippet.txt", "GPT-3 has :fact[gpt3.params].\n")
+    project.write("docs/index.md", '# Home\n\n--8<-- "parts/snippet.txt"\n')
     result = project.build() if builder == "mkdocs" else run_zensical(project.path)
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
