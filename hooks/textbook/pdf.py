@@ -27,7 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Tag
+try:
+    from bs4 import BeautifulSoup, Tag
+except ImportError:                      # the optional 'pdf' extra; main() says how to install it
+    BeautifulSoup = Tag = None
 
 from .errors import ContentError, ContentErrors
 from .facts import Facts, format_fact, load_facts
@@ -686,6 +689,14 @@ def build_site(config: Path, site: Path, pdf_name: str) -> int:
     return subprocess.run(command, cwd=config.parent, env=env).returncode
 
 
+def missing_tools() -> list[str]:
+    """The PDF's own dependencies (the 'pdf' extra) that are not installed."""
+    import importlib.util
+
+    return [name for name, module in (("WeasyPrint", "weasyprint"), ("Beautiful Soup", "bs4"))
+            if importlib.util.find_spec(module) is None]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m textbook.pdf", description=__doc__.split("\n\n")[0])
     parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the course's mkdocs.yml")
@@ -693,6 +704,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-build", action="store_true", help="use the site already built in --site-dir")
     parser.add_argument("-o", "--output", default=PDF_NAME, help=f"file name inside the site (default: {PDF_NAME})")
     args = parser.parse_args(argv)
+    if missing := missing_tools():
+        print(f"The PDF book needs {' and '.join(missing)}, which a plain install leaves out.\n"
+              "  Install with: .venv/bin/pip install -e '.[pdf]'", file=sys.stderr)
+        return 2
     config = args.config_file.resolve()
     if not config.exists():
         print(f"{args.config_file}: no such file; run this in the course folder or pass -f mkdocs.yml", file=sys.stderr)
