@@ -237,7 +237,7 @@ class CoursePreprocessor(Preprocessor):
             source = (docs / page.src).read_text(encoding="utf-8") if (docs / page.src).is_file() else ""
             renderer = PageRenderer(course.site, f"{course.prefix}/{page.src}", "../" * page.url.count("/"))
             # The front matter, then raw HTML and javascript: links (front matter included).
-            if problems := check_front_matter(source, renderer.src) or find_unsafe_markdown(source, renderer.src):
+            if problems := check_front_matter(source, renderer.src) + find_unsafe_markdown(source, renderer.src):
                 raise problems[0] if len(problems) == 1 else ContentErrors(problems)
             rendered = renderer.render("\n".join(lines), first_line(source, lines))
         except ContentError as error:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from .errors import ContentError
+from .sanitize import TITLE_MARKUP
 from .yamlfile import LineDict, parse_yaml
 
 OPENING = re.compile(r"^---[ \t]*$")
@@ -54,6 +55,10 @@ def _field_problems(data: LineDict, name: str, offset: int) -> list[ContentError
         elif key in ("title", "description") and (not isinstance(value, str) or "\n" in value.strip()):
             problems.append(ContentError(name, line, f"the front matter's '{key}' must be one line of text",
                                          f"Write '{key}: ' followed by the text on the same line."))
+        elif key in ("title", "description") and TITLE_MARKUP.search(value):
+            problems.append(ContentError(name, line, f"the front matter's '{key}' has '<' or '>' in it",
+                                         "It is written into the page's head and the menu: write it in words, "
+                                         "without angle brackets or HTML entities."))
         elif key == "search" and not (
                 isinstance(value, dict) and value and set(value) <= {"exclude", "boost"}
                 and isinstance(value.get("exclude", False), bool)

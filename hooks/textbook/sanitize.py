@@ -174,6 +174,7 @@ def odd_comments(markdown: str, file: str, first_line: int = 1) -> list[ContentE
 # The page's first heading is its title: the builders write it into <title> and the menu with its
 # entities decoded, so "&lt;/title&gt;&lt;script&gt;" there would end the title and start a script.
 TITLE_HEADING = re.compile(r"^ {0,3}#[ \t]+(?P<text>.*)$")
+SETEXT_TITLE = re.compile(r"^ {0,3}=+[ \t]*$")
 TITLE_MARKUP = re.compile(r"[<>]|&(?:lt|gt|#0*(?:60|62)|#x0*3[ce]);?", re.I)
 
 
@@ -185,7 +186,11 @@ def title_problems(markdown: str, file: str, first_line: int = 1) -> list[Conten
         if segment.kind != "text":
             continue
         for offset, text in enumerate(segment.lines):
-            if heading := TITLE_HEADING.match(text):
+            heading = TITLE_HEADING.match(text)
+            following = segment.lines[offset + 1] if offset + 1 < len(segment.lines) else ""
+            if heading is None and text.strip() and SETEXT_TITLE.match(following):
+                heading = TITLE_HEADING.match("# " + text.strip())      # "Title" over a line of "="
+            if heading:
                 if TITLE_MARKUP.search(heading["text"]):
                     return [ContentError(file, segment.line + offset + first_line - 1,
                                          "the page's title (its first heading) has '<' or '>' in it",
