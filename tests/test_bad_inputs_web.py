@@ -63,7 +63,11 @@ CASES = {
     "title heading underlined with =": (on_page("# Home", "Home &lt;/title&gt;\n===="), r"docs/index.md:5: the page's title"),
     "title heading with a tag in code": (on_page("# Home", "# Home `</title><script>alert(1)</script>`"), r"docs/index.md:5: the page's title"),
     "an HTML file in docs": (lambda project: project.write("docs/offer.html", "<script>alert(1)</script>"), r"docs/offer.html: a '.html' file, which the site does not publish"),
-    "an SVG file in docs": (lambda project: project.write("docs/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'), r"docs/logo.svg: a '.svg' file"),
+    "an SVG file with a handler in docs": (lambda project: project.write("docs/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'), r"docs/logo.svg: this SVG picture holds script, an event handler"),
+    "an SVG file with a script in docs": (lambda project: project.write("docs/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), r"docs/logo.svg: this SVG picture holds script"),
+    "an SVG file with a javascript: link in docs": (lambda project: project.write("docs/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><a xlink:href="javascript:alert(1)"><rect width="5" height="5"/></a></svg>'), r"docs/logo.svg: this SVG picture holds"),
+    "a file that is not SVG but says so": (lambda project: project.write("docs/logo.svg", "<html><script>alert(1)</script>"), r"docs/logo.svg: this SVG picture is not a well-formed SVG picture"),
+    "an HTML file with a capital extension": (lambda project: project.write("docs/offer.HTML", "<script>alert(1)</script>"), r"docs/offer.HTML: a '.html' file"),
     "a script file in docs": (lambda project: project.write("docs/assets/x.js", "alert(1)"), r"docs/assets/x.js: a '.js' file"),
     "a notebook in docs": (lambda project: project.write("docs/labs/x.ipynb", "{}"), r"docs/labs/x.ipynb: a '.ipynb' file"),
     "a Python file outside the labs": (lambda project: project.write("docs/tool.py", "x = 1"), r"docs/tool.py: a '.py' file outside docs/labs"),
@@ -155,6 +159,8 @@ SAFE = {
 def test_pictures_in_docs_are_accepted(project):
     project.write("docs/images/photo.png", "not really a picture")
     project.write("docs/images/photo.jpg", "not really a picture")
+    project.write("docs/images/diagram.svg", '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+                  'width="10" height="10"><style>rect { fill: #333 }</style><rect width="5" height="5"/></svg>')
     assert [str(problem) for problem in check(project.path)] == []
 
 

@@ -75,11 +75,11 @@ def test_first_line_finds_where_the_handed_markdown_starts(handed):
 
 def test_syntax_a_later_extension_brings_in_fails_naming_the_page(course):
     """A snippet is included after the course syntax was rendered: its marker would reach readers raw."""
-    course.write("docs/snippet.txt", "GPT-3 has :fact[gpt3.params].\n")
+    course.write("parts/snippet.txt", "GPT-3 has :fact[gpt3.params].\n")
     with pytest.raises(ContentError) as caught:
         convert(course, "index.md", '# Home\n\n--8<-- "snippet.txt"\n',
                 extensions=[*EXTENSIONS, "pymdownx.snippets"],
-                **{"pymdownx.snippets": {"base_path": [str(course.docs)]}})
+                **{"pymdownx.snippets": {"base_path": [str(course.path / "parts")]}})
     assert str(caught.value).startswith("docs/index.md: course syntax was left unrendered in the built page: "
                                         "':fact[gpt3.params]'")
 

@@ -279,6 +279,23 @@ def page_problems(page_html: str) -> list[str]:
 # Both builders copy every other file under docs/ to the site as it is, outside any page and its
 # Content-Security-Policy: an .html, .svg, .js or .ipynb file there would run as the site's own.
 PUBLISHED = {".md": "", ".yml": "", ".png": "", ".jpg": "", ".jpeg": "", ".webp": "", ".gif": ""}
+
+
+def svg_problem(svg: str) -> str:
+    """Why an SVG picture may not be published as it is ('' if it may): it must hold nothing active."""
+    import xml.etree.ElementTree as ET
+
+    cleaned = clean_svg(svg)
+    if cleaned is None:
+        return "is not a well-formed SVG picture"
+
+    def size(text: str) -> int:
+        root = ET.fromstring(re.sub(r"^\s*<\?xml[^>]*\?>\s*(<!DOCTYPE[^>\[]*>)?", "", text))
+        return sum(1 + len(element.attrib) for element in root.iter())
+
+    if size(svg) != size(cleaned):
+        return "holds script, an event handler, an animation of a link or a non-web link"
+    return ""
 LAB_FILES = {".py": "labs", ".txt": "labs/data", ".csv": "labs/data"}
 
 
@@ -291,9 +308,19 @@ def docs_file_problems(docs: Path, shown: str = "docs") -> list[ContentError]:
             continue
         suffix = path.suffix.lower()
         folder = relative.parent.as_posix()
+        where = f"{shown}/{relative.as_posix()}"
+        if suffix == ".svg":             # a picture, if it holds nothing that runs: the file is served as it is
+            try:
+                problem = svg_problem(path.read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, OSError):
+                problem = "cannot be read as text"
+            if problem:
+                problems.append(ContentError(where, None, f"this SVG picture {problem}",
+                                             "Export the picture again without scripts, links or animations "
+                                             "(or as .png); a chart is code in charts/, drawn at build time."))
+            continue
         if suffix in PUBLISHED or (suffix in LAB_FILES and folder == LAB_FILES[suffix]):
             continue
-        where = f"{shown}/{relative.as_posix()}"
         if suffix in LAB_FILES:
             problems.append(ContentError(where, None, f"a '{suffix}' file outside {shown}/{LAB_FILES[suffix]}/",
                                          "Labs are .py files in docs/labs/; the files they read (.txt, .csv) "
@@ -301,7 +328,8 @@ def docs_file_problems(docs: Path, shown: str = "docs") -> list[ContentError]:
         else:
             problems.append(ContentError(where, None, f"a '{suffix or relative.name}' file, which the site does not "
                                          "publish: it would be copied as it is, outside any page's protections",
-                                         "Write pages in Markdown (.md); pictures go in as .png, .jpg, .webp or .gif "
-                                         "(a chart is code in charts/, drawn at build time); a lab is a .py file in "
-                                         "docs/labs/. Scripted files (.html, .svg, .js, .ipynb) are not accepted."))
+                                         "Write pages in Markdown (.md); pictures go in as .png, .jpg, .webp, .gif "
+                                         "or .svg without script (a chart is code in charts/, drawn at build time); "
+                                         "a lab is a .py file in docs/labs/. Files that can run script (.html, .js, "
+                                         ".ipynb) are not accepted."))
     return problems
