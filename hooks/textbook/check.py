@@ -93,8 +93,9 @@ def check_page_links(root: Path, docs: Path, texts: dict[Path, str], labs: list)
     except Exception as error:            # an extension that is not installed or is misconfigured
         return [ContentError("mkdocs.yml", None, f"couldn't load the Markdown extensions: {error}",
                              "Check the names and options under markdown_extensions.")]
+    options = extension.CourseExtension(**configs.get("textbook.extension", {})).getConfigs()
     try:
-        extension.load_course(root, docs, extension.CourseExtension(**configs.get("textbook.extension", {})).getConfigs())       # draws the charts the pages show (cached)
+        extension.load_course(root, docs, options)         # draws the charts the pages show (cached)
     except ContentError:
         return []                                        # the course's own problems are reported above
     saved = (extension.context.project, extension.context.docs, extension.context.directory_urls,

@@ -69,9 +69,10 @@ def load_glossary(path: str | Path, display_name: str | None = None) -> dict[str
             kind, spelling, line = bad[0]
             errors.append(ContentError(name, line, f"term '{term_id}' has {'an' if kind == 'alias' else 'a'} {kind} "
                                        f"{_shown(spelling)} that is not one line of plain words",
-                                       "Terms and aliases are words as a lesson writes them: letters, digits, spaces "
-                                       "and - ' ( ) . / + & @ only, on one line, never empty (they become "
-                                       "'*[term]: definition' lines under every page)."))
+                                       "Terms and aliases are a few words as a lesson writes them (up to 80 "
+                                       "characters): letters, digits, spaces and - ' ( ) . , / + & @ only, on one "
+                                       "line, never empty. Each becomes a '*[term]: definition' line under every "
+                                       "page."))
             continue
         term = Term(str(term_id), str(entry["term"]), definition, str(entry.get("chapter") or ""),
                     [str(alias) for alias in aliases], at, entry.line_of("chapter"))
