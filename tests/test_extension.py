@@ -154,3 +154,34 @@ def test_the_last_look_lets_a_chart_picture_through_and_nothing_else(html, found
     from textbook.sanitize import page_problems
 
     assert page_problems(html) == found
+
+
+QUIZ = """# Lesson
+
+<!-- quiz: demo -->
+
+<!-- question: demo-one -->
+How many parameters does GPT-3 have?
+
+- [ ] Far fewer than :fact[gpt3.params].
+  > Not quite — it is bigger.
+- [x] :fact[gpt3.params].
+  > Correct — the paper says :fact[gpt3.params short].
+
+<!-- /quiz -->
+"""
+
+
+def test_the_build_records_a_page_s_quizzes_as_rendered_for_the_book(course):
+    from textbook import manifest
+
+    html = convert(course, "lesson.md", QUIZ)
+    quizzes = manifest.read_page(course.path, "lesson.md")
+    assert [quiz["id"] for quiz in quizzes] == ["demo"]
+    question = quizzes[0]["questions"][0]
+    assert question["id"] == "demo-one" and question["html"] == "How many parameters does GPT-3 have?"
+    right = [option for option in question["options"] if option["correct"]]
+    assert len(right) == 1 and right[0]["html"] in html          # the very HTML the page shows
+    assert 'data-fact="gpt3.params"' in right[0]["feedback_html"]    # facts formatted by the page's renderer
+    convert(course, "lesson.md", "# Lesson\n\nNo quiz any more.\n")
+    assert manifest.read_page(course.path, "lesson.md") is None      # an old record does not linger

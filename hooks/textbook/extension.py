@@ -35,6 +35,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from xml.etree import ElementTree
 
+from . import manifest
 from .charts import build_charts, chart_files
 from .errors import ContentError, ContentErrors
 from .facts import load_facts
@@ -242,7 +243,7 @@ class CoursePreprocessor(Preprocessor):
             rendered = renderer.render("\n".join(lines), first_line(source, lines))
         except ContentError as error:
             _fail(error, zensical is not None)
-        self.md.textbook_page = (renderer, zensical is not None)
+        self.md.textbook_page = (renderer, zensical is not None, project, page.src)
         return rendered.split("\n")
 
 
@@ -273,7 +274,7 @@ class CoursePostprocessor(Postprocessor):
         state = getattr(self.md, "textbook_page", None)
         if not state:
             return text
-        renderer, zensical = state
+        renderer, zensical, project, src = state
         html = renderer.fill(ANCHOR_MARKS.sub("", text))
         # The last look: nothing that runs script may reach a page, whatever the way in.
         if problems := page_problems(html):
@@ -286,6 +287,7 @@ class CoursePostprocessor(Postprocessor):
                                f"{', '.join(repr(item) for item in dict.fromkeys(left))}",
                                "Check the marker's spelling and that it is not inside raw HTML; "
                                "write it inside `code` to show it literally."), zensical)
+        manifest.write_page(project, src, renderer.quizzes)     # the PDF book's answer key
         return html
 
 

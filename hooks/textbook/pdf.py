@@ -5,10 +5,10 @@
 Builds the site (with a "Download PDF" link on its pages), then reads the built pages in the order
 of the site's navigation, takes each page's article, prepares it for paper (tabs printed one after
 another, folds printed open, quizzes without their answers, interactive parts dropped, links turned
-into links inside the book) and adds a cover, a table of contents, an answer key generated from the
-quiz sources, and the glossary and sources as back matter. WeasyPrint lays it out with CSS paged
-media (``book.css`` beside this file): page numbers in the contents, running chapter heads and PDF
-bookmarks. Nothing is fetched from another host.
+into links inside the book) and adds a cover, a table of contents, an answer key made from the
+quizzes as the build rendered them (``textbook.manifest``), and the glossary and sources as back
+matter. WeasyPrint lays it out with CSS paged media (``book.css`` beside this file): page numbers in
+the contents, running chapter heads and PDF bookmarks. Nothing is fetched from another host.
 """
 from __future__ import annotations
 
@@ -33,10 +33,7 @@ except ImportError:                      # the optional 'pdf' extra; main() says
     BeautifulSoup = Tag = None
 
 from .errors import ContentError, ContentErrors
-from .facts import Facts, format_fact, load_facts
-from .inline import render_inline
-from .quizzes import Quiz, find_quizzes
-from .markdown_scan import FACT_MARKER
+from . import manifest
 
 STYLESHEET = Path(__file__).with_name("book.css")
 PDF_NAME = "from-data-to-assistant.pdf"
@@ -68,7 +65,7 @@ class Chapter:
     article: Tag
     source: Path | None          # the Markdown source, when there is one
     kind: str = "chapter"        # chapter, lab, back
-    quiz: Quiz | None = None
+    quiz: KeyQuiz | None = None
 
 
 def _soup(path: Path) -> BeautifulSoup:
@@ -380,22 +377,39 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 FEEDBACK_PREFIX = re.compile(r"^\s*Correct\s*[—–-]+\s*")
 
 
-def quiz_of(book: Book, chapter: Chapter) -> Quiz | None:
+@dataclass
+class KeyQuiz:
+    """A page's quiz as the build rendered it (``textbook.manifest``): questions, options, feedback in HTML."""
+    id: str
+    questions: list[dict]
+
+
+def quiz_of(book: Book, chapter: Chapter) -> KeyQuiz | None:
+    """The chapter's first quiz, from the record the build wrote while rendering the page."""
     if chapter.source is None:
         return None
-    lines = chapter.source.read_text(encoding="utf-8").splitlines()
-    found = find_quizzes(lines, 1, _relative(chapter.source, book.root))
-    return found[0][2] if found else None
+    src = chapter.source.relative_to(book.docs).as_posix()
+    quizzes = manifest.read_page(book.root, src)
+    if quizzes is None:
+        article_has_quiz = chapter.article.select_one("div.fd-quiz") is not None
+        if article_has_quiz:
+            raise ContentError(book.where(chapter), None, "the build left no record of this page's quiz",
+                               "Build the site again (python -m textbook.pdf builds it for you).")
+        return None
+    return KeyQuiz(quizzes[0]["id"], quizzes[0]["questions"]) if quizzes else None
 
 
-def _inline(text: str, facts: Facts, where: str, line: int) -> str:
-    """Quiz Markdown to HTML, with facts as plain text (their sources are cited in the lesson)."""
-    html_text = render_inline(text)
-    return FACT_MARKER.sub(lambda m: html.escape(format_fact(facts.get(m[1], where, line),
-                                                             (m[2] or "long").strip())), html_text)
+def _plain_facts(fragment: str) -> str:
+    """Rendered quiz HTML with each fact as its text: its source is cited in the lesson, not in the key."""
+    soup = BeautifulSoup(fragment, "html.parser")
+    for mark in soup.select("span.fd-fact sup.fd-fact__q"):
+        mark.decompose()
+    for fact in soup.select("span.fd-fact"):
+        fact.replace_with(fact.get_text())
+    return str(soup)
 
 
-def answer_key(book: Book, facts: Facts) -> str:
+def answer_key(book: Book) -> str:
     parts = ['<section class="fd-book-chapter fd-book-key" id="answer-key">',
              '<h1 id="answer-key-title">Answer key</h1>',
              "<p>The right answers to every question in the lessons' quizzes and the module test, each with "
@@ -404,24 +418,21 @@ def answer_key(book: Book, facts: Facts) -> str:
         quiz = chapter.quiz
         if quiz is None:
             continue
-        where = book.where(chapter)
         parts.append(f'<section class="fd-key" id="key-quiz-{quiz.id}">')
         parts.append(f'<h2><a href="#{chapter.key}--quiz-{quiz.id}">{html.escape(chapter.title)}</a></h2>')
         parts.append("<ol class=\"fd-key__list\">")
         for question in quiz.questions:
-            parts.append(f'<li class="fd-key__entry" id="key-q-{question.id}">')
-            parts.append(f'<p class="fd-key__question"><a href="#{chapter.key}--q-{question.id}">'
-                         f'{_inline(question.text, facts, where, question.line)}</a></p>')
-            answers = []
-            for letter, option in zip(LETTERS, question.options):
-                if option.correct:
-                    why = FEEDBACK_PREFIX.sub("", option.feedback)
-                    answers.append(f'<p class="fd-key__answer"><strong>{letter})</strong> '
-                                   f'{_inline(option.text, facts, where, option.line)} — '
-                                   f'<span class="fd-key__why">{_inline(why, facts, where, option.line)}</span></p>')
-            parts.extend(answers)
-            if question.explanation:
-                parts.append(f'<p class="fd-key__why">{_inline(question.explanation, facts, where, question.line)}</p>')
+            parts.append(f'<li class="fd-key__entry" id="key-q-{question["id"]}">')
+            parts.append(f'<p class="fd-key__question"><a href="#{chapter.key}--q-{question["id"]}">'
+                         f'{_plain_facts(question["html"])}</a></p>')
+            for letter, option in zip(LETTERS, question["options"]):
+                if option["correct"]:
+                    why = FEEDBACK_PREFIX.sub("", option["feedback_html"])
+                    parts.append(f'<p class="fd-key__answer"><strong>{letter})</strong> '
+                                 f'{_plain_facts(option["html"])} — '
+                                 f'<span class="fd-key__why">{_plain_facts(why)}</span></p>')
+            if question["explanation_html"]:
+                parts.append(f'<p class="fd-key__why">{_plain_facts(question["explanation_html"])}</p>')
             parts.append("</li>")
         parts.append("</ol></section>")
     parts.append("</section>")
@@ -498,7 +509,7 @@ def load_book(site: Path, docs: Path, root: Path, site_url: str) -> tuple[Book, 
     return book, problems
 
 
-def assemble(book: Book, edition: Edition, facts: Facts) -> str:
+def assemble(book: Book, edition: Edition) -> str:
     soup = BeautifulSoup("", "html.parser")
     problems: list[ContentError] = []
     bodies: list[tuple[Chapter, Tag]] = []
@@ -540,14 +551,14 @@ def assemble(book: Book, edition: Edition, facts: Facts) -> str:
     key_written = False
     for chapter, article in bodies:
         if chapter.kind == "back" and not key_written:
-            out.append(answer_key(book, facts))
+            out.append(answer_key(book))
             key_written = True
         classes = f"fd-book-chapter fd-book-chapter--{chapter.kind}"
         inner = "".join(str(child) for child in article.contents)
         out.append(f'<section class="{classes}" id="{chapter.key}" data-section="{html.escape(chapter.section)}">'
                    f"{inner}</section>")
     if not key_written:
-        out.append(answer_key(book, facts))
+        out.append(answer_key(book))
     out.append("</body></html>")
     document = BeautifulSoup("".join(out), "html.parser")
     fix_dangling(book, document.body)
@@ -673,12 +684,11 @@ def render(document: str, site: Path, output: Path, edition: Edition, book: Book
 def export(site: Path, output: Path, root: Path, docs: Path | None = None) -> int:
     """Make the book from an already built site. Raises ContentError on a problem a contributor can fix."""
     docs = docs or root / "docs"
-    facts = load_facts(docs / "facts.yml", _relative(docs / "facts.yml", root))
     edition = read_edition(site, root)
     book, problems = load_book(site, docs, root, edition.site_url)
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
-    document = assemble(book, edition, facts)
+    document = assemble(book, edition)
     return render(document, site, output, edition, book)
 
 

@@ -152,6 +152,7 @@ class PageRenderer:
         self.src = src            # e.g. "pretraining.md", for messages and usage
         self.root = root          # relative path from this page to the site root, e.g. "../"
         self.slots: dict[str, str] = {}
+        self.quizzes: list[dict] = []       # as rendered, for the PDF book's answer key (textbook.manifest)
         self.anchors: dict[str, int] = {}   # ids given to tables and charts on this page, to keep them unique
         self.errors: list[ContentError] = []
         self.handlers = {
@@ -249,7 +250,9 @@ class PageRenderer:
                 self.error(question.line, f"duplicate question id '{question.id}' (also at "
                            f"{self.site.questions[question.id]})", "Question ids must be unique across the course.")
             self.site.questions[question.id] = where
-        return str(self.site.env.get_template("quiz.html").module.quiz(quiz, self._questions(quiz)))
+        questions = self._questions(quiz)
+        self.quizzes.append({"id": quiz.id, "line": quiz.line, "questions": questions})
+        return str(self.site.env.get_template("quiz.html").module.quiz(quiz, questions))
 
     def _questions(self, quiz: Quiz) -> list[dict]:
         """A quiz's questions as the template needs them: text, options and feedback as HTML."""
