@@ -370,6 +370,7 @@ extra:
   pdf: !ENV [TEXTBOOK_PDF, ""]
 hooks:
   - {root}/hooks/current_page.py
+  - {root}/hooks/book_nav.py
   - fixture_hook.py
 plugins:
   - search
@@ -487,3 +488,14 @@ def test_browser_print_opens_folds_but_not_quiz_answers(browser, site_url):
         assert not page.evaluate(visible, "article .md-content__button")
     finally:
         page.close()
+
+
+def test_without_the_build_s_records_the_book_says_to_build(tmp_path):
+    """The book follows what the build recorded; a site built some other way gets a clear message."""
+    from textbook.errors import ContentError
+    from textbook.pdf import read_nav
+
+    with pytest.raises(ContentError) as caught:
+        read_nav(tmp_path / "site", tmp_path)
+    assert str(caught.value).startswith(".cache/book/nav.json: the build recorded no navigation")
+    assert "hooks/book_nav.py" in str(caught.value)

@@ -76,32 +76,21 @@ def page_file(site: Path, url: str) -> Path:
     return site / unquote(url) / "index.html" if not url.endswith(".html") else site / unquote(url)
 
 
-def read_nav(site: Path) -> list[NavEntry]:
-    """The pages in the order of the site's navigation, read from the built home page."""
-    home = site / "index.html"
-    if not home.exists():
-        raise ContentError(str(home), None, "the built site has no home page",
-                           "Build the site first (python -m textbook.pdf builds it for you).")
-    nav = _soup(home).select_one("nav.md-nav--primary")
-    if nav is None:
-        raise ContentError(str(home), None, "cannot find the site navigation in the built home page",
-                           "The PDF export reads the navigation of the Material theme.")
+def read_nav(site: Path, root: Path) -> list[NavEntry]:
+    """The pages in the order of the site's navigation, as the build recorded it (``hooks/book_nav.py``)."""
+    recorded = manifest.read_nav(root)
+    if recorded is None:
+        raise ContentError(_relative(manifest.nav_path(root), root), None, "the build recorded no navigation",
+                           "Build the site with the course's mkdocs.yml, whose hooks include hooks/book_nav.py "
+                           "(python -m textbook.pdf builds it for you).")
     entries: list[NavEntry] = []
     seen: set[str] = set()
-    for link in nav.select("a.md-nav__link[href]"):
-        href = link["href"]
-        if href.startswith("#") or link.find_parent("nav", class_="md-nav--secondary"):
-            continue
-        url = urlsplit(urljoin(BASE, href)).path.lstrip("/")
+    for entry in recorded:
+        url = entry["url"]
         if url in seen or not page_file(site, url).exists():
             continue
         seen.add(url)
-        section = ""
-        for item in link.find_parents("li", class_="md-nav__item--nested"):
-            label = item.find(class_="md-nav__link", recursive=False)
-            if label is not None:
-                section = label.get_text(" ", strip=True)    # the outermost section wins
-        entries.append(NavEntry(url, section))
+        entries.append(NavEntry(url, entry["section"]))
     return entries
 
 
@@ -486,7 +475,7 @@ def read_edition(site: Path, root: Path) -> Edition:
 def load_book(site: Path, docs: Path, root: Path, site_url: str) -> tuple[Book, list[ContentError]]:
     book = Book(site, docs, root, site_url)
     problems: list[ContentError] = []
-    for entry in read_nav(site):
+    for entry in read_nav(site, root):
         page = _soup(page_file(site, entry.url))
         article = page.select_one("article.md-content__inner") or page.find("article")
         if article is None:
