@@ -356,7 +356,7 @@ print(len("hello world".split()))
 
 CONFIG = """\
 site_name: Tiny course
-site_url: http://127.0.0.1:8000/
+site_url: https://course.example.org/
 site_description: A tiny course.
 copyright: Text CC BY 4.0
 exclude_docs: |
@@ -448,7 +448,7 @@ def test_tiny_course_lab_is_summarised_with_its_links(tiny_book):
     lab = "\n".join(tiny_book.raw[page] for page in tiny_book.pages("Lab: counting tokens"))
     assert "LABINTRO" in lab
     assert "LABLATER" not in lab
-    assert "http://127.0.0.1:8000/labs/demo/" in lab
+    assert "https://course.example.org/labs/demo/" in lab
     assert "demo.py" in lab
     assert [title for title, _ in tiny_book.outline] == ["Contents", "Introduction", "1. Charts and tables",
                                                           "Lab: counting tokens", "Answer key", "Glossary", "Sources"]
@@ -499,3 +499,25 @@ def test_without_the_build_s_records_the_book_says_to_build(tmp_path):
         read_nav(tmp_path / "site", tmp_path)
     assert str(caught.value).startswith(".cache/book/nav.json: the build recorded no navigation")
     assert "hooks/book_nav.py" in str(caught.value)
+
+
+def test_a_preview_book_prints_no_loopback_address_and_a_deployed_one_refuses_it(book):
+    """Built with the default site URL (this machine's own), the book prints no address readers cannot open;
+    a book made for deployment refuses that URL instead of printing it."""
+    assert "127.0.0.1" not in "".join(book.raw) and "localhost" not in "".join(book.raw)
+    result = subprocess.run([sys.executable, "-m", "textbook.pdf", "-f", str(ROOT / "mkdocs.yml"), "-d", str(book.site),
+                             "--no-build", "--for-deployment", "-o", "refused.pdf"],
+                            cwd=ROOT, capture_output=True, text=True, env=ENV)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "mkdocs.yml: the site URL is 'http://127.0.0.1:8000/', which readers of the book cannot open" in result.stderr
+    assert "SITE_URL=" in result.stderr and "Traceback" not in result.stderr
+    assert not (book.site / "refused.pdf").exists()
+
+
+@pytest.mark.parametrize("url, ok", [("https://example.org/course/", True), ("http://127.0.0.1:8000/", False),
+                                     ("http://localhost:8000/", False), ("http://[::1]/", False), ("", False),
+                                     ("http://127.1.2.3/", False)])
+def test_reachable_addresses(url, ok):
+    from textbook.pdf import reachable
+
+    assert reachable(url) is ok

@@ -670,10 +670,28 @@ def render(document: str, site: Path, output: Path, edition: Edition, book: Book
     return len(rendered.pages)
 
 
-def export(site: Path, output: Path, root: Path, docs: Path | None = None) -> int:
-    """Make the book from an already built site. Raises ContentError on a problem a contributor can fix."""
+def reachable(site_url: str) -> bool:
+    """Whether readers of a book could open this address: not empty, not this machine's own."""
+    host = (urlsplit(site_url).hostname or "").lower()
+    return bool(host) and host not in ("localhost", "0.0.0.0", "::1") and not host.startswith("127.")
+
+
+def export(site: Path, output: Path, root: Path, docs: Path | None = None, for_deployment: bool = False) -> int:
+    """Make the book from an already built site. Raises ContentError on a problem a contributor can fix.
+
+    The book prints the site's address (cover, lab pages, links out) only when readers can reach it:
+    a preview built with the default ``http://127.0.0.1:8000/`` prints none, and a book made
+    ``for_deployment`` refuses such an address instead.
+    """
     docs = docs or root / "docs"
     edition = read_edition(site, root)
+    if not reachable(edition.site_url):
+        if for_deployment:
+            raise ContentError("mkdocs.yml", None, f"the site URL is '{edition.site_url or 'not set'}', which "
+                               "readers of the book cannot open",
+                               "Set SITE_URL to the address the course is published at, e.g. "
+                               "SITE_URL=https://example.org/course/ (the deploy workflow does).")
+        edition.site_url = ""
     book, problems = load_book(site, docs, root, edition.site_url)
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
@@ -702,6 +720,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-d", "--site-dir", type=Path, default=None, help="where to build the site (default: site/)")
     parser.add_argument("--no-build", action="store_true", help="use the site already built in --site-dir")
     parser.add_argument("-o", "--output", default=PDF_NAME, help=f"file name inside the site (default: {PDF_NAME})")
+    parser.add_argument("--for-deployment", action="store_true",
+                        help="refuse a site URL readers cannot open (unset, or this machine's own)")
     args = parser.parse_args(argv)
     if missing := missing_tools():
         print(f"The PDF book needs {' and '.join(missing)}, which a plain install leaves out.\n"
@@ -722,7 +742,7 @@ def main(argv: list[str] | None = None) -> int:
     output = site / args.output
     print("Laying out the book …", file=sys.stderr)
     try:
-        pages = export(site, output, root)
+        pages = export(site, output, root, for_deployment=args.for_deployment)
     except ContentError as error:
         print(error, file=sys.stderr)
         print("\nThe PDF was not written.", file=sys.stderr)
