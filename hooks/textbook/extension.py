@@ -243,7 +243,8 @@ class CoursePreprocessor(Preprocessor):
             rendered = renderer.render("\n".join(lines), first_line(source, lines))
         except ContentError as error:
             _fail(error, zensical is not None)
-        self.md.textbook_page = (renderer, zensical is not None, project, page.src)
+        manifest.write_page(project, page.src, renderer.quizzes)     # the PDF book's answer key
+        self.md.textbook_page = (renderer, zensical is not None)
         return rendered.split("\n")
 
 
@@ -274,7 +275,7 @@ class CoursePostprocessor(Postprocessor):
         state = getattr(self.md, "textbook_page", None)
         if not state:
             return text
-        renderer, zensical, project, src = state
+        renderer, zensical = state
         html = renderer.fill(ANCHOR_MARKS.sub("", text))
         # The last look: nothing that runs script may reach a page, whatever the way in.
         if problems := page_problems(html):
@@ -287,7 +288,6 @@ class CoursePostprocessor(Postprocessor):
                                f"{', '.join(repr(item) for item in dict.fromkeys(left))}",
                                "Check the marker's spelling and that it is not inside raw HTML; "
                                "write it inside `code` to show it literally."), zensical)
-        manifest.write_page(project, src, renderer.quizzes)     # the PDF book's answer key
         return html
 
 
