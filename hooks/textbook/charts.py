@@ -28,7 +28,7 @@ from .errors import ContentError
 from .facts import Fact, Facts, format_fact
 from .tables import Cell
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"    # cached pictures are the cleaned ones (sanitize.clean_svg)
 SECONDS_VARIABLE = "TEXTBOOK_CHART_SECONDS"
 DEFAULT_SECONDS = 60.0
 THEMES = ("light", "dark")
@@ -282,7 +282,7 @@ def build_charts(facts: Facts, directory: Path, cache: Path, prefix: str = "char
         chart = compute(path, f"{prefix}/{path.name}", facts)
         files = {theme: cache / f"{chart.name}.{chart.key}.{theme}.svg" for theme in THEMES}
         if all(file.exists() for file in files.values()):
-            chart.svg = {theme: _clean(chart, file.read_text(encoding="utf-8")) for theme, file in files.items()}
+            chart.svg = {theme: file.read_text(encoding="utf-8") for theme, file in files.items()}   # cleaned when drawn
             stats.cached.append(chart.name)
         else:
             from . import chartstyle  # noqa: F401  imports matplotlib once, before the children fork

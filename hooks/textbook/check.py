@@ -20,7 +20,7 @@ from .charts import chart_files, compute
 from .errors import ContentError, ContentErrors
 from .extension import page_url
 from .facts import load_facts
-from .frontmatter import check_front_matter
+from .frontmatter import check_front_matter, without_front_matter
 from .glossary import check_chapters, load_glossary
 from .labs import check_labs, find_labs, read_lab
 from .lessonshape import check_lessons
@@ -107,7 +107,7 @@ def check_page_links(root: Path, docs: Path, texts: dict[Path, str], labs: list)
             src = page.relative_to(docs).as_posix()
             extension.context.page = extension.PageContext(src, page_url(src))
             try:
-                rendered = render_links(md, _without_front_matter(text))
+                rendered = render_links(md, without_front_matter(text))
             except ContentError:
                 rendered = RenderedLinks(ids=None)
             pages[src] = (page.relative_to(root).as_posix(), text, rendered)
@@ -126,16 +126,6 @@ def check_page_links(root: Path, docs: Path, texts: dict[Path, str], labs: list)
          extension.context.page) = saved
     files = {path.relative_to(docs).as_posix() for path in docs.rglob("*") if path.is_file()}
     return check_rendered_links(pages, files)
-
-
-def _without_front_matter(text: str) -> str:
-    """The Markdown MkDocs renders: the front matter block, if any, left out."""
-    lines = text.split("\n")
-    if lines and lines[0].rstrip() == "---":
-        for index in range(1, len(lines)):
-            if lines[index].rstrip() in ("---", "..."):
-                return "\n".join(lines[index + 1:])
-    return text
 
 
 def check(root: Path) -> list[ContentError]:

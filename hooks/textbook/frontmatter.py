@@ -15,6 +15,16 @@ OPENING = re.compile(r"^---[ \t]*$")
 CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 
 
+def without_front_matter(markdown: str) -> str:
+    """The Markdown a builder renders: the front matter block, if any, left out."""
+    lines = markdown.split("\n")
+    if lines and OPENING.match(lines[0]):
+        end = next((index for index in range(1, len(lines)) if CLOSING.match(lines[index])), None)
+        if end is not None:
+            return "\n".join(lines[end + 1:])
+    return markdown
+
+
 def check_front_matter(markdown: str, name: str) -> list[ContentError]:
     """Problems with the page's front matter block, if it has one; each at its line."""
     lines = markdown.split("\n")
