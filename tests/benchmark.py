@@ -6,7 +6,8 @@ can fail on a number.
 Figures: the fast check (python -m textbook.check), a clean build with the course syntax (charts drawn from scratch), a warm rebuild (charts
 from the cache), the same Markdown built by plain Material without the course's extension, a Zensical
 build of a fresh copy of the course, a generated course of 200 lessons with and without the course
-syntax (tests/generate_course.py), their ratios (medians
+syntax (tests/generate_course.py), the rebuild after one fact changes (which labs and charts it
+runs again), their ratios (medians
 of several runs), how many charts each build drew, the size of the course's own JS and CSS, and the
 time, page count and size of the PDF book (one run of python -m textbook.pdf, site build included).
 """
@@ -33,13 +34,12 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 CHART_CACHE = ROOT / ".cache" / "charts"
 DRAWN = re.compile(r"Charts: (\d+) drawn, (\d+) from the cache")
 
-# The same Markdown and theme without the course syntax (its Markdown extension and the hook that tells
-# it the page): what plain Material costs. The labs hook stays, so both builds render the same cached
-# lab notebooks. The file sits beside mkdocs.yml for the run (the labs hook reads paths from the project root).
+# The same Markdown and theme without the course syntax (its Markdown extension and the hooks): what
+# plain Material costs. A lab's page is then its one-line block shown as code. The file sits beside
+# mkdocs.yml for the run.
 PLAIN = """\
 INHERIT: mkdocs.yml
-hooks:
-  - hooks/labs.py
+hooks: []
 markdown_extensions: {extensions}
 """
 
@@ -58,7 +58,7 @@ def plain_config() -> str:
 
 
 def zensical_build() -> float | None:
-    """Seconds for Zensical to build a fresh copy of the course (charts from the cache); None if not installed."""
+    """Seconds for Zensical to build a fresh copy of the course (charts and labs from the cache); None if not installed."""
     if importlib.util.find_spec("zensical") is None:
         return None
     with tempfile.TemporaryDirectory() as folder:
@@ -66,13 +66,47 @@ def zensical_build() -> float | None:
         for name in ("docs", "charts", "overrides"):
             shutil.copytree(ROOT / name, copy / name)
         shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
-        if CHART_CACHE.is_dir():
-            shutil.copytree(CHART_CACHE, copy / ".cache" / "charts")
+        for cache in ("charts", "labs"):
+            if (ROOT / ".cache" / cache).is_dir():
+                shutil.copytree(ROOT / ".cache" / cache, copy / ".cache" / cache)
         env = {**ENV, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "hooks"), ENV.get("PYTHONPATH")]))}
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "zensical", "build"], cwd=copy, env=env, check=True,
                        capture_output=True)
         return time.perf_counter() - start
+
+
+def fact_change_rebuild() -> tuple[float, float, list[str], str]:
+    """A warm build of a copy of the course, then the rebuild after one fact changes (GPT-3's parameter
+    count, 175e9 written as 1.75e11: the same number, a different file). Returns both times, the labs
+    the rebuild ran and its chart line: labs that do not read the facts file are not run again."""
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder)
+        for name in ("docs", "charts", "overrides", "hooks"):
+            shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
+        for cache in ("charts", "labs"):
+            if (ROOT / ".cache" / cache).is_dir():
+                shutil.copytree(ROOT / ".cache" / cache, copy / ".cache" / cache)
+        env = {**ENV, "PYTHONPATH": os.pathsep.join(filter(None, [str(copy / "hooks"), ENV.get("PYTHONPATH")]))}
+
+        def build() -> tuple[float, str]:
+            start = time.perf_counter()
+            result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", "site"], cwd=copy,
+                                    env=env, check=True, capture_output=True, text=True)
+            return time.perf_counter() - start, result.stderr
+
+        warm, _log = build()
+        facts = copy / "docs" / "facts.yml"
+        text = facts.read_text(encoding="utf-8")
+        changed = text.replace("  gpt3.params:\n    value: 175e9\n", "  gpt3.params:\n    value: 1.75e11\n", 1)
+        if changed == text:
+            sys.exit("benchmark: docs/facts.yml has no 'gpt3.params' with value 175e9 to change")
+        facts.write_text(changed, encoding="utf-8")
+        seconds, log = build()
+    ran = re.findall(r"Running lab docs/labs/(\S+)\.py", log)
+    charts = DRAWN.search(log)
+    return warm, seconds, ran, charts[0] if charts else "no chart line"
 
 
 def timed_build(config: Path, strict: bool = True) -> tuple[float, str]:
@@ -119,7 +153,7 @@ def labs_run_by_a_build(site: str) -> tuple[float, int]:
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", site], cwd=ROOT,
                             check=True, capture_output=True, text=True, env=ENV)
-    return time.perf_counter() - start, result.stderr.count("Ran lab ")
+    return time.perf_counter() - start, result.stderr.count("Running lab ")
 
 
 def pdf_export() -> tuple[float, int, int]:
@@ -176,6 +210,9 @@ def main() -> None:
         labs_run_by_a_build(site)                     # make sure the lab cache is filled
         seconds, ran = labs_run_by_a_build(site)
     print(f"warm build (no lab changed): {seconds:.2f} s, labs executed: {ran}")
+    warm, seconds, ran, charts = fact_change_rebuild()
+    print(f"rebuild after one fact changes (gpt3.params): {seconds:.2f} s (warm build of the same copy "
+          f"{warm:.2f} s); labs run again: {', '.join(ran) or 'none'}; {charts}")
 
     config = ROOT / "mkdocs.yml"
     plain = ROOT / ".benchmark-plain.yml"
@@ -201,7 +238,7 @@ def main() -> None:
     print(f"ratio clean / plain: {statistics.median(clean) / statistics.median(bare):.2f}; "
           f"warm / plain: {statistics.median(warm) / statistics.median(bare):.2f}")
     if None not in zensical:
-        print(f"Zensical, a fresh copy of the course (charts cached, labs not rendered), {args.runs} runs: "
+        print(f"Zensical, a fresh copy of the course (charts and labs cached), {args.runs} runs: "
               f"{summary(zensical)}; Zensical / MkDocs warm: {statistics.median(zensical) / statistics.median(warm):.2f}")
     else:
         print("Zensical: not installed (pip install -e '.[test]')")

@@ -38,7 +38,7 @@ def generate(dest: Path, count: int) -> list[str]:
     """Write the course with about ``count`` lessons to ``dest``; return the added pages."""
     for name in ("docs", "charts", "overrides", "hooks"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    for cache in ("charts", "labs", "mkdocs-jupyter"):      # drawings, executed labs: the copy starts warm
+    for cache in ("charts", "labs"):      # drawings, executed labs: the copy starts warm
         if (ROOT / ".cache" / cache).is_dir():
             shutil.copytree(ROOT / ".cache" / cache, dest / ".cache" / cache)
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")

@@ -69,7 +69,27 @@ def chart(body: str):
 
 
 GPT2 = "  gpt2.params:\n    value: 1.5e9\n    unit: parameters\n"
+DEMO_LAB = "# %% [markdown]\n# # Lab 9: Demo\n#\n# Some text.\n\n# %%\nx = 1\n"
+
+
+def a_lab(text: str = DEMO_LAB, page: str = "```lab demo\n# Lab 9: Demo (docs/labs/demo.py)\n```\n", *more: str):
+    """docs/labs/demo.py with ``text`` and its page docs/labs/demo.md holding ``page`` (and more pages)."""
+    def apply(project):
+        project.write("docs/labs/demo.py", text)
+        project.write("docs/labs/demo.md", page)
+        for number, extra in enumerate(more, 2):
+            project.write(f"docs/labs/demo{number}.md", extra)
+    return apply
+
+
 CASES = {
+    # Labs: a page shows its lab with ```lab <name>; the lab's text is plain Markdown.
+    "unknown lab": (a_lab(DEMO_LAB, "```lab dmeo\n# Lab 9: Demo (docs/labs/dmeo.py)\n```\n"), r"docs/labs/demo.md:1: unknown lab 'dmeo'. Did you mean 'demo'\?"),
+    "text inside a lab block": (a_lab(DEMO_LAB, "```lab demo\n# Lab 9: Demo (docs/labs/demo.py)\nprint(1)\n```\n"), r"docs/labs/demo.md:2: a ```lab block holds only '#' comment lines"),
+    "fact in a lab's text": (a_lab(DEMO_LAB.replace("Some text.", "GPT-3 has :fact[gpt3.params].")), r"docs/labs/demo.py:4: course syntax in a lab's text: ':fact\['"),
+    "chart block in a lab's text": (a_lab(DEMO_LAB.replace("# Some text.", "# ```chart demo\n# ```")), r"docs/labs/demo.py:4: course syntax in a lab's text: '```chart'"),
+    "link to a lab's file": (lambda project: (a_lab()(project), project.write("docs/lesson.md", "# Lesson\n\nTry [the lab](labs/demo.py).\n")), r"docs/lesson.md:3: a link to the lab's file 'labs/demo.py'\n  Link to its page instead: labs/demo.md"),
+    "lab shown by two pages": (a_lab(DEMO_LAB, "```lab demo\n# Lab 9: Demo (docs/labs/demo.py)\n```\n", "```lab demo\n# Lab 9: Demo (docs/labs/demo.py)\n```\n"), r"docs/labs/demo.py: this lab is shown by 2 pages: docs/labs/demo.md:1, docs/labs/demo2.md:1"),
     "malformed YAML": (in_facts("    unit: parameters\n", "    unit: [parameters\n"), r"docs/facts.yml:\d+: couldn't parse the YAML"),
     "tab-indented YAML": (in_facts(GPT2, GPT2.replace("    unit", "\tunit")), r"docs/facts.yml:\d+: couldn't parse the YAML"),
     "fact without a source": (in_facts("    source: radford2019\n    qualifier: reported\n", "    qualifier: reported\n"), r"docs/facts.yml:\d+: fact 'gpt2.params' has no source"),
@@ -134,7 +154,8 @@ def test_broken_contribution_is_caught_by_the_check(project, case):
 @pytest.mark.parametrize("case", ["fact without a source", "unknown fact id", "quiz with no correct answer",
                                   "chart naming a missing fact", "table cell naming a missing fact",
                                   "table block with an unknown column",
-                                  "unknown glossary term", "tab-indented YAML"])
+                                  "unknown glossary term", "tab-indented YAML", "fact in a lab's text",
+                                  "unknown lab"])
 def test_broken_contribution_stops_the_build(project, case):
     project.write("docs/index.md", PAGE)
     apply, expected = CASES[case]
@@ -179,21 +200,16 @@ print(mean)
 """
 
 
-def with_labs(project) -> None:
-    """Give the small course the real lab hook and mkdocs-jupyter, as mkdocs.yml does."""
-    from conftest import ROOT
-
-    config = project.path / "mkdocs.yml"
-    text = config.read_text().replace("hooks:\n", f"hooks:\n  - {ROOT / 'hooks' / 'labs.py'}\n")
-    config.write_text(text + 'plugins:\n  - mkdocs-jupyter:\n      include: ["labs/*.py", "*.ipynb"]\n'
-                             "      include_source: true\n")
+def lab_page(project, name: str) -> None:
+    """Give the lab docs/labs/<name>.py its page, as every lab of the course has."""
+    project.write(f"docs/labs/{name}.md", f"```lab {name}\n# Lab 9 (docs/labs/{name}.py, run by the build)\n```\n")
 
 
 @pytest.mark.build
 def test_a_lab_that_raises_stops_the_build_with_its_cell_line_and_exception(project):
     project.write("docs/index.md", "# Home\n")
     project.write("docs/labs/broken.py", BROKEN_LAB)
-    with_labs(project)
+    lab_page(project, "broken")
     result = project.build()
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
@@ -207,5 +223,9 @@ def test_a_lab_with_a_syntax_error_is_caught_by_the_check_without_running_it(pro
     project.write("docs/labs/broken.py", BROKEN_LAB.replace("values = [1, 2, 3]", "values = [1, 2, 3"))
     messages = "\n".join(str(problem) for problem in check(project.path))
     assert re.search(r"docs/labs/broken.py:5: Python syntax error in cell 2", messages), messages
-    assert "docs/labs/broken.py: this lab is not in the nav of mkdocs.yml" in messages, messages
+    assert "docs/labs/broken.py: this lab has no page" in messages, messages
     assert "Traceback" not in messages
+    lab_page(project, "broken")          # with its page, the error is reported once, from the page's rendering
+    messages = [str(problem) for problem in check(project.path)]
+    assert len([m for m in messages if "Python syntax error" in m]) == 1, messages
+    assert not [m for m in messages if "has no page" in m], messages

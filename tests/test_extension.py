@@ -185,3 +185,53 @@ def test_the_build_records_a_page_s_quizzes_as_rendered_for_the_book(course):
     assert 'data-fact="gpt3.params"' in right[0]["feedback_html"]    # facts formatted by the page's renderer
     convert(course, "lesson.md", "# Lesson\n\nNo quiz any more.\n")
     assert manifest.read_page(course.path, "lesson.md") is None      # an old record does not linger
+
+
+DEMO_LAB = """\
+# %% [markdown]
+# # Lab 9: Demo
+#
+# See [the lesson](../index.md).
+
+# %%
+print("a < b")
+"""
+
+
+def test_a_lab_block_shows_the_lab_s_text_code_and_download_link(course):
+    course.write("docs/labs/demo.py", DEMO_LAB)
+    extension.context.run_labs = False               # read the lab, as the check does: no kernel here
+    html = convert(course, "labs/demo.md", "```lab demo\n# Lab 9: Demo (docs/labs/demo.py)\n```\n")
+    assert html.startswith('<h1>Lab 9: Demo</h1>\n<p class="fd-lab-download"><a download="" '
+                           'href="demo.py">Download this lab (demo.py)</a>: its text and code')
+    assert '<p>See <a href="../index.md">the lesson</a>.</p>' in html        # the builder rewrites .md links
+    code = html.split("<pre>", 1)[1].split("</pre>", 1)[0]
+    assert re.sub(r"<[^>]+>", "", code) == 'print("a &lt; b")\n'        # highlighted as Python, escaped
+    assert "Lab 9: Demo (docs" not in html                                    # the block's comment is not shown
+
+
+def test_a_lab_s_outputs_are_escaped_text_and_kept_pictures():
+    import nbformat
+
+    from textbook.labpage import lab_markdown
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Lab 9: Demo\n\nText."),
+        nbformat.v4.new_code_cell("x = '```'", outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text="<b>1</b>\n"),
+            nbformat.v4.new_output("display_data", data={"image/svg+xml": "<svg></svg>", "text/plain": "<Figure>"}),
+            nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=\n", "text/plain": "<Figure>"}),
+            nbformat.v4.new_output("display_data", data={"image/png": "not base64\" onerror=\"x"}),
+            nbformat.v4.new_output("execute_result", data={"text/plain": "'<i>'"}, execution_count=1),
+        ]),
+    ])
+    kept: list[str] = []
+    lines = lab_markdown(notebook, "DOWNLOAD", lambda html: kept.append(html) or f"<!-- slot {len(kept)} -->")
+    assert lines[:4] == ["# Lab 9: Demo", "", "DOWNLOAD", ""]
+    assert ["````python", "x = '```'", "````"] == lines[lines.index("````python"):lines.index("````python") + 3]
+    assert kept == ['<pre class="fd-lab-output"><code>&lt;b&gt;1&lt;/b&gt;</code></pre>',
+                    '<figure class="fd-lab-figure"><img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=" '
+                    'alt="A figure drawn by the code above."></figure>',
+                    '<figure class="fd-lab-figure"><img src="data:image/png;base64,iVBORw0KGgo=" '
+                    'alt="A figure drawn by the code above."></figure>',
+                    '<pre class="fd-lab-output"><code>&#x27;&lt;i&gt;&#x27;</code></pre>']

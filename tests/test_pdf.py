@@ -119,6 +119,9 @@ def expected_chapters(book: Book) -> list[str]:
             titles.append("Answer key")
         if path == "index.md":
             titles.append("Introduction")
+        elif path.startswith("labs/"):           # a lab's page shows its lab, whose first line is its title
+            heading = re.search(r"^# # (.+)$", (ROOT / "docs" / path).with_suffix(".py").read_text(), re.M)[1]
+            titles.append(heading.strip())
         elif path.endswith(".md"):
             heading = re.search(r"^# (.+)$", (ROOT / "docs" / path).read_text(), re.M)[1]
             titles.append(re.sub(r"[*_`]", "", heading).strip())
@@ -295,7 +298,7 @@ FIXTURE-HTML
 ??? note "A fold"
     FOLDEDTEXT
 
-See the [lab](labs/demo.py) and the [glossary](glossary.md).
+See the [lab](labs/demo.md) and the [glossary](glossary.md).
 
 ## Check your understanding
 
@@ -374,8 +377,6 @@ hooks:
   - fixture_hook.py
 plugins:
   - search
-  - mkdocs-jupyter:
-      include_source: true
 markdown_extensions: [abbr, admonition, attr_list, md_in_html, pymdownx.details, pymdownx.superfences,
                       {{pymdownx.tabbed: {{alternate_style: true}}}}, textbook.extension]
 nav:
@@ -383,7 +384,7 @@ nav:
   - Lessons:
       - charts.md
   - Labs:
-      - labs/demo.py
+      - labs/demo.md
   - Reference:
       - glossary.md
       - sources.md
@@ -399,6 +400,7 @@ def tiny_course(project: Project, lesson: str = LESSON) -> Project:
     (project.path / "fixture.html").write_text(FIXTURE_HTML.replace("{heads}", heads).replace("{cells}", cells))
     (project.path / "fixture_hook.py").write_text(FIXTURE_HOOK)
     project.write("docs/labs/demo.py", LAB)
+    project.write("docs/labs/demo.md", "```lab demo\n# The demo lab (docs/labs/demo.py)\n```\n")
     project.write("docs/assets/charts/demo.svg", SVG.format(color="#3949ab", word="LIGHTCHART"))
     project.write("docs/assets/charts/demo.dark.svg", SVG.format(color="#9fa8da", word="DARKCHART"))
     return project

@@ -42,8 +42,9 @@ def zensical_site(tmp_path_factory) -> Path:
     for name in ("docs", "charts", "overrides"):
         shutil.copytree(ROOT / name, root / name)
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    if (ROOT / ".cache" / "charts").is_dir():                  # drawn charts: no need to draw them again
-        shutil.copytree(ROOT / ".cache" / "charts", root / ".cache" / "charts")
+    for cache in ("charts", "labs"):              # drawn charts, executed labs: no need to run them again
+        if (ROOT / ".cache" / cache).is_dir():
+            shutil.copytree(ROOT / ".cache" / cache, root / ".cache" / cache)
     result = run_zensical(root, {"SITE_URL": f"http://127.0.0.1:{ZENSICAL_PORT}/"})
     assert result.returncode == 0, result.stdout + result.stderr
     # Zensical runs no hooks: the policies get their inline-script hashes from the documented command.
@@ -57,13 +58,9 @@ def article(path: Path):
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one("article")
 
 
-def is_lab(page: Path, site: Path) -> bool:
-    return page.relative_to(site).parts[0] == "labs"
-
-
 def test_zensical_pages_show_the_same_facts_tables_charts_and_quizzes_as_mkdocs(built_site, zensical_site):
-    pages = [page for page in sorted(built_site.rglob("index.html")) if not is_lab(page, built_site)]
-    assert len(pages) == len(list((ROOT / "docs").rglob("*.md")))      # every lesson page, none skipped
+    pages = sorted(built_site.rglob("index.html"))
+    assert len(pages) == len(list((ROOT / "docs").rglob("*.md")))      # every page, labs included, none skipped
     for page in pages:
         name = page.relative_to(built_site).as_posix()
         twin = zensical_site / name
@@ -72,13 +69,18 @@ def test_zensical_pages_show_the_same_facts_tables_charts_and_quizzes_as_mkdocs(
         for selector, attribute in (("[data-fact]", "data-fact"), ("[data-fd-table]", "data-fd-table"),
                                     ("[data-row]", "data-row"), ("[data-fd-chart]", "data-fd-chart"),
                                     ("img.fd-chart__img", "src"), ("[data-quiz]", "data-quiz"),
-                                    ("[data-question]", "data-question"), ("abbr", "title")):
+                                    ("[data-question]", "data-question"), ("abbr", "title"),
+                                    ("p.fd-lab-download a", "href"), ("figure.fd-lab-figure img", "src")):
             expected = [tag[attribute] for tag in ours.select(selector)]
             assert [tag[attribute] for tag in theirs.select(selector)] == expected, f"{name}: {selector} differ"
         ids = lambda soup: [tag["id"] for tag in soup.select("[id]") if tag["id"] != "__skip"]   # noqa: E731
         assert ids(theirs) == ids(ours), f"{name}: headings or anchors differ"
+        text = lambda soup, selector: [tag.get_text() for tag in soup.select(selector)]   # noqa: E731
+        for selector in ("div.language-python pre", "pre.fd-lab-output"):
+            assert text(theirs, selector) == text(ours, selector), f"{name}: {selector} differ"
     counts = {selector: sum(len(article(page).select(selector)) for page in pages)
-              for selector in ("[data-fact]", "[data-quiz]", "figure.fd-chart", "[data-fd-table]")}
+              for selector in ("[data-fact]", "[data-quiz]", "figure.fd-chart", "[data-fd-table]",
+                               "pre.fd-lab-output", "figure.fd-lab-figure img")}
     assert all(counts.values()), counts                         # the comparison compared something
 
 
@@ -101,13 +103,14 @@ def test_every_zensical_page_has_a_filled_content_security_policy(zensical_site)
         assert all(digest in policy[1] for digest in inline_script_hashes(text)), page
 
 
-@pytest.mark.xfail(strict=True, reason="labs are rendered by mkdocs-jupyter, which Zensical does not run: "
-                                       "on Zensical the nav links to the lab's .py file")
-def test_labs_render_on_zensical(built_site, zensical_site):
-    labs = [page for page in sorted(built_site.rglob("index.html")) if is_lab(page, built_site)]
+def test_labs_render_on_zensical_with_their_outputs_and_download(zensical_site):
+    labs = sorted((ROOT / "docs" / "labs").glob("*.py"))
     assert labs
-    for page in labs:
-        assert (zensical_site / page.relative_to(built_site)).is_file(), page
+    for lab in labs:
+        page = article(zensical_site / "labs" / lab.stem / "index.html")
+        assert page.h1 and page.h1.get_text().startswith("Lab "), lab.name
+        assert page.select("div.language-python") and page.select("pre.fd-lab-output"), lab.name
+        assert (zensical_site / "labs" / lab.name).read_bytes() == lab.read_bytes(), "the download link is dead"
 
 
 @pytest.mark.browser

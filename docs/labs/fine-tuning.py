@@ -10,7 +10,7 @@
 # parameters; and a simple way to forget less by mixing in old text.
 #
 # **Time:** about 20 minutes. The model is the character-level network from
-# [Lab 1](next-token.py).
+# [Lab 1](next-token.md).
 
 # %%
 import numpy as np

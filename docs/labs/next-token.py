@@ -155,4 +155,4 @@ for step, sample in samples.items():
 #    of tens of thousands of tokens, and why does that make its loss numbers look bigger?
 #
 # Back to the lesson: [2. Pretraining](../pretraining.md). Next lab:
-# [Lab 2: Scaling](scaling.py).
+# [Lab 2: Scaling](scaling.md).

@@ -22,7 +22,7 @@ from .extension import page_url
 from .facts import load_facts
 from .frontmatter import check_front_matter, without_front_matter
 from .glossary import check_chapters, load_glossary
-from .labs import check_labs, find_labs, read_lab
+from .labs import LabFolder, check_labs, find_labs
 from .lessonshape import check_lessons
 from .linkcheck import MKDOCS_BUILTINS, RenderedLinks, check_rendered_links, markdown_settings, render_links
 from .markdown_scan import long_lines, segments
@@ -77,7 +77,7 @@ def check_spelling(root: Path, paths: list[Path]) -> list[ContentError]:
 DEFAULT_EXTENSIONS = [*MKDOCS_BUILTINS, "textbook.extension"]   # a course without mkdocs.yml
 
 
-def check_page_links(root: Path, docs: Path, texts: dict[Path, str], labs: list) -> list[ContentError]:
+def check_page_links(root: Path, docs: Path, texts: dict[Path, str]) -> list[ContentError]:
     """Links and anchors, read from every page rendered as the build renders it (``linkcheck``).
 
     A page whose course syntax does not render is reported by the other checks; links to it are
@@ -95,12 +95,14 @@ def check_page_links(root: Path, docs: Path, texts: dict[Path, str], labs: list)
                              "Check the names and options under markdown_extensions.")]
     options = extension.CourseExtension(**configs.get("textbook.extension", {})).getConfigs()
     try:
-        extension.load_course(root, docs, options)         # draws the charts the pages show (cached)
+        extension.load_course(root, docs, options, run_labs=False)    # draws the charts the pages show (cached)
     except ContentError:
         return []                                        # the course's own problems are reported above
     saved = (extension.context.project, extension.context.docs, extension.context.directory_urls,
-             extension.context.page)
-    extension.context.project, extension.context.docs, extension.context.directory_urls = root, docs, True
+             extension.context.page, extension.context.run_labs)
+    # Lab pages are rendered from the labs' text and code, without running them.
+    (extension.context.project, extension.context.docs, extension.context.directory_urls,
+     extension.context.run_labs) = root, docs, True, False
     pages: dict[str, tuple[str, str, RenderedLinks]] = {}
     try:
         for page, text in texts.items():
@@ -111,19 +113,9 @@ def check_page_links(root: Path, docs: Path, texts: dict[Path, str], labs: list)
             except ContentError:
                 rendered = RenderedLinks(ids=None)
             pages[src] = (page.relative_to(root).as_posix(), text, rendered)
-        extension.context.page = None     # a lab's text cells hold no course syntax
-        for lab in labs:
-            text = lab.path.read_text(encoding="utf-8")
-            try:
-                cells = [cell.source for cell in read_lab(lab).cells if cell.cell_type == "markdown"]
-            except ContentError:
-                continue                  # reported by check_labs
-            rendered = render_links(md, "\n\n".join(cells))
-            rendered.ids = None           # not rendered by MkDocs' Markdown: its anchors are not known here
-            pages[lab.src_uri] = (lab.display, text, rendered)
     finally:
         (extension.context.project, extension.context.docs, extension.context.directory_urls,
-         extension.context.page) = saved
+         extension.context.page, extension.context.run_labs) = saved
     files = {path.relative_to(docs).as_posix() for path in docs.rglob("*") if path.is_file()}
     return check_rendered_links(pages, files)
 
@@ -145,7 +137,7 @@ def check(root: Path) -> list[ContentError]:
                                          f"term '{term.id}' has {kind} in its definition: '{text}'",
                                          "Definitions stay free of numbers; put figures in the lessons."))
 
-    site = Site(facts, glossary, misconceptions=misconceptions)
+    site = Site(facts, glossary, misconceptions=misconceptions, labs=LabFolder(docs, root, run=False))
     chart_problems = []
     for path in chart_files(root / "charts"):   # runs each chart's data(), never draws it
         try:
@@ -164,10 +156,9 @@ def check(root: Path) -> list[ContentError]:
     problems.extend(docs_file_problems(docs))             # no .html, .svg, .js … copied to the site
     labs = find_labs(docs, root)
     if not chart_problems:                 # else rendering would run the broken chart again
-        problems.extend(check_page_links(root, docs, texts, labs))
-    # Labs are checked without running them: each must parse and be in the nav.
-    config = root / "mkdocs.yml"
-    problems.extend(check_labs(docs, root, config.read_text(encoding="utf-8") if config.exists() else ""))
+        problems.extend(check_page_links(root, docs, texts))
+    # Labs are checked without running them: each must parse and have its page.
+    problems.extend(check_labs(docs, root, {page.relative_to(root).as_posix(): text for page, text in texts.items()}))
     problems.extend(check_lessons(root))                  # the lessons in the nav have the lesson shape
 
     problems.extend(check_spelling(root, [*pages, docs / "facts.yml", docs / "glossary.yml",

@@ -3,8 +3,7 @@
 ``overrides/main.html`` puts a ``<meta http-equiv="Content-Security-Policy">`` at the top of every
 page's head, with the marker below in place of the inline scripts' hashes. After the build, this
 module hashes the inline scripts the pages have from their templates (Material's few lines that read
-the saved colour scheme, outside the page's content; on lab pages those of mkdocs-jupyter's template,
-known from its rendering of an empty notebook) and writes the hashes of the whole site into every
+the saved colour scheme, outside the page's content) and writes the hashes of the whole site into every
 page: with instant navigation a page's scripts run under the policy of the first page the reader
 opened. Nothing in a page's content is hashed for being there, so a script that slipped past the
 sanitiser has no hash and the browser refuses to run it. There is no 'unsafe-inline' for scripts, except in the local
@@ -44,35 +43,30 @@ def inline_script_hashes(page_html: str) -> set[str]:
 CONTENT = re.compile(r"<article\b.*</article\s*>", re.S | re.I)
 
 
-def theme_script_hashes(page_html: str, trusted: set[str] = frozenset()) -> set[str]:
+def theme_script_hashes(page_html: str) -> set[str]:
     """Hashes of the inline scripts a page has from its templates, never from its content.
 
-    Scripts outside the page's ``<article>`` come from the theme's templates; inside it only
-    scripts whose hash is in ``trusted`` (taken from a rendering that holds no contributor text,
-    such as the notebook template of an empty lab) count. A page without an article gives none.
+    Scripts outside the page's ``<article>`` come from the theme's templates. A page without an
+    article gives none.
     """
     content = CONTENT.search(page_html)
     if content is None:
         return set()
-    outside = page_html[:content.start()] + page_html[content.end():]
-    return inline_script_hashes(outside) | (inline_script_hashes(content[0]) & set(trusted))
+    return inline_script_hashes(page_html[:content.start()] + page_html[content.end():])
 
 
-def fill_policies(site_dir: Path, preview: bool = False, trusted_pages: tuple[str, ...] = ()) -> int:
+def fill_policies(site_dir: Path, preview: bool = False) -> int:
     """Write the site's template-script hashes into every page's policy; returns how many pages.
 
-    ``trusted_pages`` are renderings free of contributor text (the lab template with an empty
-    notebook): their inline scripts are allowed inside a page's content too. A script that reached
-    a page's content any other way gets no hash, so the browser refuses to run it.
+    A script that reached a page's content gets no hash, so the browser refuses to run it.
     ``preview`` (``mkdocs serve``) allows inline scripts instead: the live-reload script MkDocs adds
     to each page as it serves it changes on every rebuild, so no hash can be known here.
     """
     pages = {path: path.read_text(encoding="utf-8") for path in Path(site_dir).rglob("*.html")}
     pages = {path: text for path, text in pages.items() if MARKER in text}
-    trusted = set().union(*(inline_script_hashes(page) for page in trusted_pages))
     hashes = set()
     for text in pages.values():
-        hashes |= theme_script_hashes(text, trusted)
+        hashes |= theme_script_hashes(text)
     sources = "'unsafe-inline'" if preview else " ".join(sorted(hashes))
     for path, text in pages.items():
         path.write_text(text.replace(MARKER, sources, 1), encoding="utf-8")

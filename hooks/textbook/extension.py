@@ -41,6 +41,7 @@ from .errors import ContentError, ContentErrors
 from .facts import load_facts
 from .frontmatter import check_front_matter
 from .glossary import check_chapters, load_glossary
+from .labs import LabFolder
 from .misconceptions import load_misconceptions
 from .render import PageRenderer, Site
 from .sanitize import docs_file_problems, find_unsafe_markdown, page_problems
@@ -49,7 +50,7 @@ from .yamlfile import check_text
 # MkDocs prints the INFO messages of loggers under "mkdocs"; Zensical prints none.
 log = logging.getLogger("mkdocs.textbook")
 
-DIRECTIVES = ("stat-cards", "key-terms", "glossary", "sources", "progress", "review", "fact-table", "chart")
+DIRECTIVES = ("stat-cards", "key-terms", "glossary", "sources", "progress", "review", "fact-table", "chart", "lab")
 
 # Course syntax that must never reach a reader: checked in each page's HTML outside code.
 LEFTOVER = re.compile(
@@ -85,6 +86,7 @@ class BuildContext:
     docs: Path | None = None
     directory_urls: bool = True
     page: PageContext | None = None
+    run_labs: bool = True     # the check renders lab pages from the labs' text and code, without running them
     fail: Callable[[ContentError], Exception] | None = None     # turns our error into the builder's
 
 
@@ -153,13 +155,17 @@ def course_pages(docs: Path) -> list[Path]:
                   if not any(part.startswith(".") for part in path.relative_to(docs).parts))
 
 
-def load_course(project: Path, docs: Path, options: dict, directory_urls: bool = True) -> Course:
-    """Facts, glossary, misconceptions, charts and every page's title, citations and quizzes."""
+def load_course(project: Path, docs: Path, options: dict, directory_urls: bool = True,
+                run_labs: bool = True) -> Course:
+    """Facts, glossary, misconceptions, charts and every page's title, citations and quizzes.
+
+    Labs run when their page renders (``LabFolder.notebook``), and only if their cache has no copy.
+    """
     files = {name: (docs / options[name]).resolve() for name in ("facts", "glossary", "misconceptions")}
     charts = (docs / options["charts"]).resolve()
     pages = course_pages(docs)
     stamp = _stamp([*files.values(), *pages, *chart_files(charts)] if charts.is_dir() else [*files.values(), *pages])
-    key = (str(project), str(docs), tuple(sorted(options.items())), directory_urls)
+    key = (str(project), str(docs), tuple(sorted(options.items())), directory_urls, run_labs)
     cached = _courses.get(key)
     if cached and cached.stamp == stamp:
         return cached
@@ -174,7 +180,7 @@ def load_course(project: Path, docs: Path, options: dict, directory_urls: bool =
     glossary = load_glossary(files["glossary"], shown(files["glossary"]))
     misconceptions = load_misconceptions(files["misconceptions"], shown(files["misconceptions"]))
     check_text(*((path, shown(path)) for path in files.values()))     # raw HTML, javascript: links
-    site = Site(facts, glossary, misconceptions=misconceptions)
+    site = Site(facts, glossary, misconceptions=misconceptions, labs=LabFolder(docs, project, run_labs))
     site.charts, stats = build_charts(facts, charts, project / ".cache" / "charts", shown(charts))
     log.info("Charts: %d drawn, %d from the cache", len(stats.drawn), len(stats.cached))
     for path in pages:
@@ -228,13 +234,15 @@ class CoursePreprocessor(Preprocessor):
             docs = (project / config["docs_dir"]).resolve()
             directory_urls = bool(config.get("use_directory_urls", True))
             page = PageContext(zensical.page.path, zensical.page.url)
+            run_labs = True
         elif context.page is not None and context.docs is not None:
             project, docs, directory_urls, page = context.project, context.docs, context.directory_urls, context.page
+            run_labs = context.run_labs
         else:
             self.md.textbook_page = None      # not a course page (e.g. Markdown run by another tool)
             return lines
         try:
-            course = load_course(project, docs, self.extension.getConfigs(), directory_urls)
+            course = load_course(project, docs, self.extension.getConfigs(), directory_urls, run_labs)
             source = (docs / page.src).read_text(encoding="utf-8") if (docs / page.src).is_file() else ""
             renderer = PageRenderer(course.site, f"{course.prefix}/{page.src}", "../" * page.url.count("/"))
             # The front matter, then raw HTML and javascript: links (front matter included).
@@ -253,7 +261,7 @@ ANCHOR_MARKS = re.compile(rf'<{ANCHOR_TAG} id="[^"<>]*"></{ANCHOR_TAG}>\n?')
 
 
 class CourseAnchors(Treeprocessor):
-    """Shows the ids of the rendered blocks to link validation, which reads the element tree.
+    """Shows the ids of the rendered blocks to link validation, which reads the element tree; marks downloads.
 
     The blocks wait in slots until the postprocessor fills them in, so MkDocs' validation (and the
     check's, which reads the same tree) would not see a glossary term's or a source's id, and a link
@@ -266,6 +274,16 @@ class CourseAnchors(Treeprocessor):
         if state:
             for anchor in state[0].slot_ids():
                 ElementTree.SubElement(root, ANCHOR_TAG, {"id": anchor})
+            mark_downloads(root, state[0].downloads)
+
+
+def mark_downloads(root: ElementTree.Element, targets: set[str]) -> None:
+    """A lab's download line: its link offers the file (``download``), its paragraph gets the course's style."""
+    for paragraph in root.iter("p"):
+        for link in paragraph.iter("a"):
+            if link.get("href") in targets:
+                link.set("download", "")
+                paragraph.set("class", "fd-lab-download")
 
 
 class CoursePostprocessor(Postprocessor):

@@ -25,16 +25,17 @@ from pathlib import Path
 from .errors import ContentError, ContentErrors
 from .sanitize import find_unsafe_markdown
 
-log = logging.getLogger("textbook.labs")
+log = logging.getLogger("mkdocs.textbook.labs")     # MkDocs prints INFO under "mkdocs"
 
 LABS_DIR = "labs"                      # under docs/
-CACHE_FORMAT = "labs-cache-2"          # change to invalidate every cached lab
+CACHE_FORMAT = "labs-cache-3"          # change to invalidate every cached lab
 CELL_TIMEOUT = 120                     # seconds one cell may run before the build gives up
 SECONDS_VARIABLE, DEFAULT_SECONDS = "TEXTBOOK_LAB_SECONDS", 600.0        # a whole lab, kernel start included
 OUTPUT_VARIABLE, DEFAULT_OUTPUT_KB = "TEXTBOOK_LAB_OUTPUT_KB", 2048.0    # everything a lab prints or shows
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
-MD_LINK = re.compile(r"\]\((?P<target>[^()\[\]\s#:]+\.(?:md|py))(?P<anchor>#[^()\s]*)?\)")
+COURSE_SYNTAX = re.compile(r":fact\[|^[ \t]*(?:`{3,}|~{3,})[ \t]*(?:stat-cards|key-terms|glossary|sources|progress|review|"
+                           r"fact-table|chart|lab)\b|<!--[ \t]*(?:quiz:|question:)", re.M)
 
 
 @dataclass
@@ -57,8 +58,25 @@ def find_labs(docs: Path, root: Path) -> list[Lab]:
             for path in sorted(folder.glob("*.py"))] if folder.is_dir() else []
 
 
-def is_lab(src_uri: str) -> bool:
-    return posixpath.dirname(src_uri) == LABS_DIR and src_uri.endswith(".py")
+@dataclass
+class LabFolder:
+    """Where a course's labs are read from, and whether a build runs them (the check only reads them)."""
+
+    docs: Path
+    project: Path
+    run: bool = True
+
+    def labs(self) -> dict[str, Lab]:
+        return {lab.name: lab for lab in find_labs(self.docs, self.project)}
+
+    def notebook(self, lab: Lab):
+        """The lab with its outputs (run now if the cache has no copy), or only read when not running."""
+        if not self.run:
+            return read_lab(lab)
+        import nbformat
+
+        path, ran = executed_notebook(lab, self.docs, self.project / ".cache" / "labs")
+        return nbformat.read(path, as_version=4)
 
 
 # --- Reading ------------------------------------------------------------------------------------
@@ -90,6 +108,13 @@ def read_lab(lab: Lab):
     starts = cell_start_lines(text, notebook)
     problems = [problem for number, cell in enumerate(notebook.cells) if cell.cell_type == "markdown"
                 for problem in find_unsafe_markdown(cell.source, lab.display, starts[number])]
+    for number, cell in enumerate(notebook.cells):       # a lab's text is Markdown, not the course's syntax
+        if cell.cell_type == "markdown" and (found := COURSE_SYNTAX.search(cell.source)):
+            line = starts[number] + cell.source.count("\n", 0, found.start())
+            problems.append(ContentError(
+                lab.display, line, f"course syntax in a lab's text: '{found[0].strip()}'",
+                "Labs show their text as plain Markdown: write the figure out (and its source), or move "
+                "the block to a lesson."))
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
     if not notebook.cells or notebook.cells[0].cell_type != "markdown" or \
@@ -307,22 +332,8 @@ def _cell_error(lab: Lab, text: str, notebook, ename: str, evalue: str) -> Conte
 
 # --- The build's view: executed notebooks from the cache ----------------------------------------------
 
-def site_links(notebook, lab: Lab) -> None:
-    """Point links written as ``../pretraining.md`` or ``scaling.py`` at the built page, as MkDocs does."""
-    page_dir = posixpath.join(LABS_DIR, lab.name)              # the lab's page is labs/<name>/
-
-    def replace(match: re.Match) -> str:
-        target = posixpath.normpath(posixpath.join(LABS_DIR, match["target"]))
-        url = posixpath.dirname(target) if posixpath.basename(target) == "index.md" else posixpath.splitext(target)[0]
-        return f"]({posixpath.relpath(url or '.', page_dir)}/{match['anchor'] or ''})"
-
-    for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            cell.source = MD_LINK.sub(replace, cell.source)
-
-
 # What a lab's output may show, by type. Everything else (JavaScript, widgets, Markdown, LaTeX, JSON …)
-# is dropped: the notebook renderer would turn Markdown and LaTeX into live HTML that nothing cleans.
+# is dropped; Markdown and LaTeX are kept as the text they are written in, never turned into HTML.
 KEPT_OUTPUTS = frozenset({"text/plain", "text/html", "image/svg+xml", "image/png", "image/jpeg", "image/gif"})
 
 
@@ -374,7 +385,6 @@ def executed_notebook(lab: Lab, docs: Path, cache_dir: Path) -> tuple[Path, bool
     notebook = read_lab(lab)
     log.info("Running lab %s", lab.display)
     executed = execute(lab, notebook, docs / LABS_DIR)
-    site_links(executed, lab)
     safe_outputs(executed)
     for stale in cache_dir.glob(f"*/{lab.name}.ipynb"):
         shutil.rmtree(stale.parent, ignore_errors=True)
@@ -385,15 +395,42 @@ def executed_notebook(lab: Lab, docs: Path, cache_dir: Path) -> tuple[Path, bool
     return target, True
 
 
-def check_labs(docs: Path, root: Path, nav_text: str) -> list[ContentError]:
-    """Fast check, no execution: each lab parses and is listed in the nav of mkdocs.yml."""
+PY_LINK = re.compile(r"\]\(\s*<?([^\s()<>#]{1,500}\.py)[>#\s)]")
+LAB_BLOCK = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*lab[ \t]+(?P<name>[^\s`]+)[ \t]*$", re.M)
+
+
+def check_labs(docs: Path, root: Path, pages: dict[str, str]) -> list[ContentError]:
+    """Fast check, no execution: every lab has one page that shows it (```lab <name>).
+
+    ``pages`` maps each page's path (as messages name it) to its text. A lab with a page is read
+    when that page renders, which reports its mistakes; a lab without one is read here.
+    """
+    shown: dict[str, list[str]] = {}
+    for path, text in pages.items():
+        for match in LAB_BLOCK.finditer(text):
+            shown.setdefault(match["name"], []).append(f"{path}:{text.count(chr(10), 0, match.start()) + 1}")
     problems: list[ContentError] = []
-    for lab in find_labs(docs, root):
-        try:
-            read_lab(lab)
-        except ContentError as error:
-            problems.append(error)
-        if not re.search(rf"^\s*-\s*(?:[^:\n]+:\s*)?{re.escape(lab.src_uri)}\s*$", nav_text, re.M):
-            problems.append(ContentError(lab.display, None, "this lab is not in the nav of mkdocs.yml",
-                                         f"Add '- {lab.src_uri}' under 'Labs:' in mkdocs.yml."))
+    labs = find_labs(docs, root)
+    sources = {lab.display: lab for lab in labs}
+    for path, text in pages.items():           # a link to a lab's file downloads it: readers want its page
+        for number, line in enumerate(text.split("\n"), 1):
+            for target in PY_LINK.findall(line):
+                lab = sources.get(posixpath.normpath(posixpath.join(posixpath.dirname(path), target)))
+                if lab is not None:
+                    problems.append(ContentError(path, number, f"a link to the lab's file '{target}'",
+                                                 f"Link to its page instead: {target[:-3]}.md"))
+    for lab in labs:
+        places = shown.get(lab.name, [])
+        if not places:
+            try:
+                read_lab(lab)
+            except ContentError as error:
+                problems.append(error)
+            page = posixpath.join(posixpath.dirname(lab.display), f"{lab.name}.md")
+            problems.append(ContentError(lab.display, None, "this lab has no page",
+                                         f"Create {page} holding a ```lab {lab.name} block (see the other labs' "
+                                         f"pages) and add '- {LABS_DIR}/{lab.name}.md' under 'Labs:' in mkdocs.yml."))
+        elif len(places) > 1:
+            problems.append(ContentError(lab.display, None, f"this lab is shown by {len(places)} pages: "
+                                         f"{', '.join(places)}", "Keep one page for each lab; link to it from the others."))
     return problems

@@ -39,7 +39,7 @@ STYLESHEET = Path(__file__).with_name("book.css")
 PDF_NAME = "from-data-to-assistant.pdf"
 ENV_LINK = "TEXTBOOK_PDF"          # read by mkdocs.yml: the built pages link to the PDF when it is set
 BASE = "http://book.invalid/"      # stands for the site root while resolving relative links
-DOWNLOADS = (".ipynb", ".py")    # a lab's files offered for download beside its page
+DOWNLOADS = (".py",)               # a lab's source, offered for download on its page
 LABS = "labs"                      # pages in a nav section of this name are printed as summaries
 BACK_MATTER = "reference"          # pages in this section come after the answer key
 CHAPTER_NUMBER = re.compile(r"^\s*(\d+)\.\s")
@@ -139,7 +139,7 @@ DROP = ", ".join([
     ".md-content__button", "aside.md-source-file", ".fd-progress", ".fd-review", ".fd-nav-mark", ".fd-q__actions",
     ".fd-pdf-link", ".fd-q__status", ".fd-quiz__score", ".fd-exam__result", "details.fd-q__answer", ".fd-opt__feedback",
     ".fd-q__explanation", "img[src*='#only-dark']", ".zeroclipboard-container",
-    "clipboard-copy", ".fd-screen-only", ".fd-lab-download", ".jp-InputPrompt", ".jp-OutputPrompt", ".jp-Collapser",
+    "clipboard-copy", ".fd-screen-only", ".fd-lab-download",
 ])
 
 
@@ -322,7 +322,8 @@ def lab_summary(book: Book, chapter: Chapter, soup: BeautifulSoup) -> Tag:
     for element in chapter.article.find_all(["p", "h1", "h2", "h3"]):
         if element.name in ("h2", "h3") and paragraphs:
             break
-        if element.name == "p" and element.get_text(strip=True) and not element.find_parent(class_="admonition"):
+        if element.name == "p" and element.get_text(strip=True) and not element.find_parent(class_="admonition") \
+                and "fd-lab-download" not in element.get("class", []):      # the box below says where to get it
             paragraphs.append(element)
         if len(paragraphs) == 3:
             break
@@ -332,10 +333,8 @@ def lab_summary(book: Book, chapter: Chapter, soup: BeautifulSoup) -> Tag:
     title = soup.new_tag("p", attrs={"class": "admonition-title"})
     title.string = "Run this lab"
     box.append(title)
-    folder = page_file(book.site, chapter.url).parent
-    linked = {urlsplit(urljoin(BASE + chapter.url, a["href"])).path.lstrip("/")
-              for a in chapter.article.find_all("a", href=True) if a["href"].split("#")[0].endswith(DOWNLOADS)}
-    files = sorted(linked | {chapter.url + path.name for path in folder.iterdir() if path.name.endswith(DOWNLOADS)})
+    files = sorted({urlsplit(urljoin(BASE + chapter.url, a["href"])).path.lstrip("/")
+                    for a in chapter.article.find_all("a", href=True) if a["href"].split("#")[0].endswith(DOWNLOADS)})
     online = book.online(chapter.url)
     text = soup.new_tag("p")
     text.append("This lab is interactive: it runs code, so the book gives only its opening. ")
@@ -348,7 +347,7 @@ def lab_summary(book: Book, chapter: Chapter, soup: BeautifulSoup) -> Tag:
     box.append(text)
     for path in files:
         line = soup.new_tag("p")
-        line.append("Download the notebook: " if path.endswith(".ipynb") else "Download its source: ")
+        line.append("Download its source: ")
         line.append(_link(soup, book.online(path)) if online else path)
         box.append(line)
     summary.append(box)
@@ -504,9 +503,9 @@ def assemble(book: Book, edition: Edition) -> str:
     bodies: list[tuple[Chapter, Tag]] = []
     ids: set[str] = set()
     for chapter in book.chapters:
-        clean(chapter.article, soup)
-        if chapter.kind == "lab":
+        if chapter.kind == "lab":                 # before cleaning, which takes out the download line
             chapter.article = lab_summary(book, chapter, soup)
+        clean(chapter.article, soup)
         problems.extend(check_images(book, chapter))
         number_figures(book, chapter, soup)
     if problems:

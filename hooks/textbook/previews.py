@@ -3,8 +3,8 @@
 GitHub shows a fenced block's lines but not its info string, so ```` ```chart compute-over-time ````
 with nothing inside shows as an empty grey box. Inside a course block, a line starting with ``#``
 is a comment the site never shows (``markdown_scan`` drops it before rendering). A block whose body
-is optional (a chart, a table, the progress and review views, the glossary, the sources) must carry
-one that says what it shows; a chart's or table's comment names it, so the comment cannot quietly
+is optional (a chart, a table, a lab, the progress and review views, the glossary, the sources) must carry
+one that says what it shows; a chart's, table's or lab's comment names it, so the comment cannot quietly
 go on describing another chart after the block is changed. No MkDocs import.
 """
 from __future__ import annotations
@@ -34,6 +34,8 @@ def suggested_comment(directive: Directive, site: Site) -> str:
     if directive.name == "fact-table":
         table = site.facts.tables.get(name)
         return f"# Table: {table.caption if table else 'what it compares'} ('{name}' in docs/facts.yml)"
+    if directive.name == "lab":
+        return f"# Lab: what it teaches (docs/labs/{name}.py, run by the build)"
     return FIXED[directive.name]
 
 

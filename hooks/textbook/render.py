@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from .errors import ContentError, ContentErrors, did_you_mean
 from .facts import STYLES, Facts, describe, format_fact
 from .glossary import Term, abbreviations
 from .inline import render_inline
+from .labs import LabFolder
+from .labpage import lab_markdown
 from .links import HEADING, anchors
 from .markdown_scan import FACT_MARKER, Directive, long_lines, replace_inline, segments
 from .misconceptions import Misconception, check_sections, unknown
@@ -55,6 +58,7 @@ class Site:
     misconceptions: dict[str, Misconception] = field(default_factory=dict)
     review: str = ""                                               # href of the page with the review block
     charts: dict = field(default_factory=dict)                     # chart name -> charts.Chart
+    labs: LabFolder | None = None                                  # where labs are read (and run) from
     env: jinja2.Environment = field(default_factory=template_env)
 
     def add_page(self, src: str, url: str, markdown: str) -> None:
@@ -140,8 +144,13 @@ def chart_images(chart) -> dict[str, str]:
 
 
 def page_title(markdown: str, fallback: str) -> str:
-    match = re.search(r"^#[ \t]+(.*\S)", markdown, re.M)
-    return match[1] if match else fallback
+    """The page's first '# Heading' outside code and course blocks (a lab's page has its title in its lab)."""
+    for segment in segments(markdown, set()):
+        if segment.kind == "text":
+            for line in segment.lines:
+                if match := re.match(r"#[ \t]+(.*\S)", line):
+                    return match[1]
+    return fallback
 
 
 class PageRenderer:
@@ -152,10 +161,12 @@ class PageRenderer:
         self.src = src            # e.g. "pretraining.md", for messages and usage
         self.root = root          # relative path from this page to the site root, e.g. "../"
         self.slots: dict[str, str] = {}
+        self.downloads: set[str] = set()    # links to a lab's file (CourseAnchors marks them as downloads)
         self.quizzes: list[dict] = []       # as rendered, for the PDF book's answer key (textbook.manifest)
         self.anchors: dict[str, int] = {}   # ids given to tables and charts on this page, to keep them unique
         self.errors: list[ContentError] = []
         self.handlers = {
+            "lab": self._lab,
             "stat-cards": self._stat_cards,
             "key-terms": self._key_terms,
             "glossary": self._glossary,
@@ -193,6 +204,11 @@ class PageRenderer:
         for segment in segments(markdown, set(self.handlers), first_line):
             if segment.kind == "code":
                 out.extend(segment.lines)
+            elif segment.kind == "directive" and segment.directive.name == "lab":
+                try:                      # a lab is Markdown, read by the same Markdown as the page
+                    out.extend(self._lab(segment.directive))
+                except ContentError as error:
+                    self.errors.append(error)
             elif segment.kind == "directive":
                 directive = segment.directive
                 try:
@@ -444,6 +460,26 @@ class PageRenderer:
         qualifiers = ", ".join(kinds[:-1]) + " or " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
         return str(self.site.table_macros.chart(
             chart, self._anchor(f"chart-{name}"), chart_images(chart), sources, qualifiers, self.href("sources/#illustrative")))
+
+    def _lab(self, directive: Directive) -> list[str]:
+        name = directive.argument.strip()
+        folder = self.site.labs
+        labs = folder.labs() if folder else {}
+        if name not in labs:
+            raise ContentError(self.src, directive.line, f"unknown lab '{name}'.{did_you_mean(name, labs)}",
+                               "Write ```lab <name>, where docs/labs/<name>.py is the lab.")
+        if any(line.strip() for line in directive.body):
+            raise ContentError(self.src, directive.line + 1, "a ```lab block holds only '#' comment lines",
+                               f"The lab's text and code are written in {labs[name].display}.")
+        lab = labs[name]
+        # A Markdown link, relative to this page's file: MkDocs and Zensical point it at the copied file.
+        target = posixpath.relpath(lab.display, posixpath.dirname(self.src))
+        self.downloads.add(target)
+        download = (f"[Download this lab ({lab.path.name})]({target}): its text and code in one Python file. "
+                    f"To run it, put it in `docs/labs/` of the course folder, then either run "
+                    f"`python {lab.path.name}` there, or after `pip install -e . jupyterlab` open it in "
+                    f"JupyterLab as a notebook (right-click, *Open With*, *Notebook*).")
+        return lab_markdown(folder.notebook(lab), download, self._slot, directive.indent)
 
     def _progress(self, directive: Directive) -> str:
         lessons = [{"title": link.title, "href": self.href(link.href), "path": link.href, "quiz": link.quiz,
