@@ -26,6 +26,10 @@ def on_config(config, **kwargs):
     extension.context.fail = lambda error: PluginError(str(error))
 
 
+def on_pre_build(config, **kwargs):
+    extension.context.build = object()      # the course is read once per build (each `mkdocs serve` rebuild too)
+
+
 def on_page_markdown(markdown, *, page, config, files, **kwargs):
     extension.context.page = extension.PageContext(page.file.src_uri, page.url)
     for key in ("title", "description"):             # Material writes these into <head> unescaped

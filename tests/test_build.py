@@ -158,9 +158,27 @@ def test_no_page_loads_anything_from_another_host(built_site):
     assert not offenders, "\n".join(offenders)
 
 
-def test_hover_definitions_and_edit_links(built_site):
+def test_glossary_terms_are_marked_once_a_section_and_never_in_headings(built_site):
+    from bs4 import BeautifulSoup
+
+    article = BeautifulSoup((built_site / "pretraining" / "index.html").read_text(), "html.parser").article
+    marks = article.select("a.fd-term")
+    assert marks and all(mark["href"].startswith("../glossary/#term-") and mark.get("title") for mark in marks)
+    glossary = BeautifulSoup((built_site / "glossary" / "index.html").read_text(), "html.parser")
+    assert all(glossary.find(id=mark["href"].split("#")[1]) for mark in marks), "a mark links to no entry"
+    assert not article.select("h1 a.fd-term, h2 a.fd-term, h3 a.fd-term, h4 a.fd-term, a a.fd-term, code a.fd-term")
+    section: list[str] = []
+    for element in article.find_all(["h2", "a"]):
+        if element.name == "h2":
+            section = []
+        elif "fd-term" in element.get("class", []):
+            term = element["href"].split("#term-")[1]
+            assert term not in section, f"'{term}' marked twice in one section"
+            section.append(term)
+
+
+def test_edit_links_and_dates(built_site):
     html = (built_site / "pretraining" / "index.html").read_text()
-    assert "<abbr title=" in html
     assert 'class="md-content__button md-icon"' in html and "/edit/" in html
     assert "git-revision-date-localized-plugin-date" in html, "no last-updated date"
 

@@ -38,7 +38,7 @@ def convert(project, src: str, text: str, extensions=EXTENSIONS, **configs) -> s
 def test_a_fact_marker_becomes_the_fact_with_its_qualifier_and_source_link(course):
     html = convert(course, "lesson.md", "# Lesson\n\nGPT-3 has :fact[gpt3.params].\n")
     assert '<p>GPT-3 has <span class="fd-fact fd-fact--reported" data-fact="gpt3.params">175 billion' in html
-    assert '<abbr title="' in html                              # the glossary's hover definitions apply too
+    assert '<a class="fd-term" href="glossary.md#term-' in html       # a glossary term, linked to its entry
     assert 'href="../sources/#src-brown2020"' in html          # relative to lesson/, as the page is served
 
 
@@ -235,3 +235,69 @@ def test_a_lab_s_outputs_are_escaped_text_and_kept_pictures():
                     '<figure class="fd-lab-figure"><img src="data:image/png;base64,iVBORw0KGgo=" '
                     'alt="A figure drawn by the code above."></figure>',
                     '<pre class="fd-lab-output"><code>&#x27;&lt;i&gt;&#x27;</code></pre>']
+
+
+def test_the_page_is_checked_once_not_once_per_heading(course, monkeypatch):
+    """The toc extension runs the postprocessors on every heading's text; the course's work waits for the page."""
+    seen = []
+    monkeypatch.setattr(extension, "page_problems", lambda html: seen.append(html) or [])
+    page = "# Home\n\n" + "".join(f"## Part {n}\n\nGPT-3 has :fact[gpt3.params].\n\n" for n in range(5))
+    html = convert(course, "index.md", page, extensions=[*EXTENSIONS, "toc"])
+    assert len(seen) == 1 and seen[0] == html and html.count('data-fact="gpt3.params"') == 5
+
+
+def test_a_parsed_file_is_kept_until_it_or_the_code_changes(tmp_path):
+    from textbook.parsecache import cached_load
+
+    calls = []
+
+    def load_demo(path, shown):
+        calls.append(shown)
+        if b"broken" in path.read_bytes():
+            raise ContentError(shown, 1, "broken")
+        return {"text": path.read_text()}
+
+    source = tmp_path / "demo.yml"
+    source.write_text("a: 1\n")
+    assert cached_load(tmp_path, load_demo, source, "docs/demo.yml") == {"text": "a: 1\n"}
+    assert cached_load(tmp_path, load_demo, source, "docs/demo.yml") == {"text": "a: 1\n"}
+    assert len(calls) == 1                                         # the second came from .cache/course/
+    source.write_text("a: 2\n")
+    assert cached_load(tmp_path, load_demo, source, "docs/demo.yml") == {"text": "a: 2\n"} and len(calls) == 2
+    assert len(list((tmp_path / ".cache" / "course").glob("load_demo-*"))) == 1     # the old copy is gone
+    other = tmp_path / "other.yml"
+    other.write_text("b: 1\n")
+    cached_load(tmp_path, load_demo, other, "docs/other.yml")                    # a second file, same loader
+    assert cached_load(tmp_path, load_demo, source, "docs/demo.yml") == {"text": "a: 2\n"} and len(calls) == 3
+    source.write_text("broken\n")
+    for _ in range(2):                                             # a mistake is never kept: reported each time
+        with pytest.raises(ContentError):
+            cached_load(tmp_path, load_demo, source, "docs/demo.yml")
+    assert len(calls) == 5
+
+
+def test_a_term_is_marked_at_its_first_use_in_each_section_and_links_to_its_entry(course):
+    course.write("docs/glossary.md", "# Glossary\n\n```glossary\n# Glossary: every term in docs/glossary.yml, A to Z\n```\n")
+    page = ("# Tokens and more tokens\n\nA token here, a token there.\n\n## Next\n\n"
+            "Another token, `token` in code, [a token link](index.md).\n\n### Deeper\n\nA token again.\n")
+    html = convert(course, "lessons/intro.md", page)
+    marks = re.findall(r'<a class="fd-term" href="([^"]+)" title="[^"]+">([^<]+)</a>', html)
+    assert marks == [("../glossary.md#term-token", "token"), ("../glossary.md#term-token", "token")]   # once a section
+    assert "<h1>Tokens and more tokens</h1>" in html and "<code>token</code>" in html
+    assert '<a href="index.md">a token link</a>' in html
+
+
+def test_marking_terms_keeps_every_piece_of_text_in_order():
+    from xml.etree import ElementTree
+
+    from textbook.glossary import Term, mark_terms, term_pattern
+
+    terms = {"token": Term("token", "token", "A piece of text.", aliases=["tokens"]),
+             "loss": Term("loss", "loss", "How wrong.")}
+    root = ElementTree.fromstring("<div><p>Tokens, then <em>a loss</em> and a token; tokens-like loss.</p>"
+                                  "<h2>The loss</h2><p>More loss.</p></div>")
+    assert mark_terms(root, *term_pattern(terms), lambda term: {"title": term.definition}) == 3
+    html = ElementTree.tostring(root, encoding="unicode")
+    assert html == ('<div><p><abbr class="fd-term" title="A piece of text." tabindex="0">Tokens</abbr>, then <em>a '
+                    '<abbr class="fd-term" title="How wrong." tabindex="0">loss</abbr></em> and a token; tokens-like loss.'
+                    '</p><h2>The loss</h2><p>More <abbr class="fd-term" title="How wrong." tabindex="0">loss</abbr>.</p></div>')

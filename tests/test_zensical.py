@@ -69,7 +69,7 @@ def test_zensical_pages_show_the_same_facts_tables_charts_and_quizzes_as_mkdocs(
         for selector, attribute in (("[data-fact]", "data-fact"), ("[data-fd-table]", "data-fd-table"),
                                     ("[data-row]", "data-row"), ("[data-fd-chart]", "data-fd-chart"),
                                     ("img.fd-chart__img", "src"), ("[data-quiz]", "data-quiz"),
-                                    ("[data-question]", "data-question"), ("abbr", "title"),
+                                    ("[data-question]", "data-question"), ("a.fd-term", "href"),
                                     ("p.fd-lab-download a", "href"), ("figure.fd-lab-figure img", "src")):
             expected = [tag[attribute] for tag in ours.select(selector)]
             assert [tag[attribute] for tag in theirs.select(selector)] == expected, f"{name}: {selector} differ"

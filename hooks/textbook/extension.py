@@ -40,12 +40,13 @@ from .charts import build_charts, chart_files
 from .errors import ContentError, ContentErrors
 from .facts import load_facts
 from .frontmatter import check_front_matter
-from .glossary import check_chapters, load_glossary
+from .glossary import check_chapters, load_glossary, mark_terms
 from .labs import LabFolder
 from .misconceptions import load_misconceptions
+from .parsecache import cached_load
 from .render import PageRenderer, Site
 from .sanitize import docs_file_problems, find_unsafe_markdown, page_problems
-from .yamlfile import check_text
+from .yamlfile import unsafe_text
 
 # MkDocs prints the INFO messages of loggers under "mkdocs"; Zensical prints none.
 log = logging.getLogger("mkdocs.textbook")
@@ -87,6 +88,7 @@ class BuildContext:
     directory_urls: bool = True
     page: PageContext | None = None
     run_labs: bool = True     # the check renders lab pages from the labs' text and code, without running them
+    build: object | None = None   # new for each build: within one, the course read for its first page holds
     fail: Callable[[ContentError], Exception] | None = None     # turns our error into the builder's
 
 
@@ -122,6 +124,7 @@ class Course:
     docs: Path
     prefix: str               # the docs folder as messages name it, e.g. "docs"
     stamp: tuple = field(default=())
+    build: object | None = None          # the build it was read for (BuildContext.build)
 
 
 _courses: dict[tuple, Course] = {}
@@ -156,18 +159,23 @@ def course_pages(docs: Path) -> list[Path]:
 
 
 def load_course(project: Path, docs: Path, options: dict, directory_urls: bool = True,
-                run_labs: bool = True) -> Course:
+                run_labs: bool = True, build: object | None = None) -> Course:
     """Facts, glossary, misconceptions, charts and every page's title, citations and quizzes.
 
     Labs run when their page renders (``LabFolder.notebook``), and only if their cache has no copy.
+    Within one build (``build``, set by the builder's adapter) the files are not looked at again:
+    a course of hundreds of pages would otherwise stat every file for every page.
     """
+    key = (str(project), str(docs), tuple(sorted(options.items())), directory_urls, run_labs)
+    cached = _courses.get(key)
+    if cached and build is not None and cached.build is build:
+        return cached
     files = {name: (docs / options[name]).resolve() for name in ("facts", "glossary", "misconceptions")}
     charts = (docs / options["charts"]).resolve()
     pages = course_pages(docs)
     stamp = _stamp([*files.values(), *pages, *chart_files(charts)] if charts.is_dir() else [*files.values(), *pages])
-    key = (str(project), str(docs), tuple(sorted(options.items())), directory_urls, run_labs)
-    cached = _courses.get(key)
     if cached and cached.stamp == stamp:
+        cached.build = build
         return cached
 
     def shown(path: Path) -> str:
@@ -176,10 +184,12 @@ def load_course(project: Path, docs: Path, options: dict, directory_urls: bool =
         except ValueError:
             return str(path)
 
-    facts = load_facts(files["facts"], shown(files["facts"]))
-    glossary = load_glossary(files["glossary"], shown(files["glossary"]))
-    misconceptions = load_misconceptions(files["misconceptions"], shown(files["misconceptions"]))
-    check_text(*((path, shown(path)) for path in files.values()))     # raw HTML, javascript: links
+    facts = cached_load(project, load_facts, files["facts"], shown(files["facts"]))
+    glossary = cached_load(project, load_glossary, files["glossary"], shown(files["glossary"]))
+    misconceptions = cached_load(project, load_misconceptions, files["misconceptions"], shown(files["misconceptions"]))
+    unsafe = [problem for path in files.values() for problem in cached_load(project, unsafe_text, path, shown(path))]
+    if unsafe:                                                          # raw HTML, javascript: links
+        raise unsafe[0] if len(unsafe) == 1 else ContentErrors(unsafe)
     site = Site(facts, glossary, misconceptions=misconceptions, labs=LabFolder(docs, project, run_labs))
     site.charts, stats = build_charts(facts, charts, project / ".cache" / "charts", shown(charts))
     log.info("Charts: %d drawn, %d from the cache", len(stats.drawn), len(stats.cached))
@@ -191,7 +201,7 @@ def load_course(project: Path, docs: Path, options: dict, directory_urls: bool =
     problems += check_chapters(site.glossary, set(site.pages), shown(files["glossary"]))
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
-    course = Course(site, docs, shown(docs), stamp)
+    course = Course(site, docs, shown(docs), stamp, build)
     _courses.clear()                      # one course per process is enough; keep memory flat
     _courses[key] = course
     return course
@@ -234,17 +244,17 @@ class CoursePreprocessor(Preprocessor):
             docs = (project / config["docs_dir"]).resolve()
             directory_urls = bool(config.get("use_directory_urls", True))
             page = PageContext(zensical.page.path, zensical.page.url)
-            run_labs = True
+            run_labs, build = True, None
         elif context.page is not None and context.docs is not None:
             project, docs, directory_urls, page = context.project, context.docs, context.directory_urls, context.page
-            run_labs = context.run_labs
+            run_labs, build = context.run_labs, context.build
         else:
             self.md.textbook_page = None      # not a course page (e.g. Markdown run by another tool)
             return lines
         try:
-            course = load_course(project, docs, self.extension.getConfigs(), directory_urls, run_labs)
+            course = load_course(project, docs, self.extension.getConfigs(), directory_urls, run_labs, build)
             source = (docs / page.src).read_text(encoding="utf-8") if (docs / page.src).is_file() else ""
-            renderer = PageRenderer(course.site, f"{course.prefix}/{page.src}", "../" * page.url.count("/"))
+            renderer = PageRenderer(course.site, f"{course.prefix}/{page.src}", "../" * page.url.count("/"), page.src)
             # The front matter, then raw HTML and javascript: links (front matter included).
             if problems := check_front_matter(source, renderer.src) + find_unsafe_markdown(source, renderer.src):
                 raise problems[0] if len(problems) == 1 else ContentErrors(problems)
@@ -253,6 +263,7 @@ class CoursePreprocessor(Preprocessor):
             _fail(error, zensical is not None)
         manifest.write_page(project, page.src, renderer.quizzes)     # the PDF book's answer key
         self.md.textbook_page = (renderer, zensical is not None)
+        self.md.textbook_whole_page = False
         return rendered.split("\n")
 
 
@@ -286,12 +297,33 @@ def mark_downloads(root: ElementTree.Element, targets: set[str]) -> None:
                 paragraph.set("class", "fd-lab-download")
 
 
+class GlossaryMarks(Treeprocessor):
+    """Marks each glossary term's first use in each section, linking it to its entry (``glossary.mark_terms``)."""
+
+    def run(self, root: ElementTree.Element) -> None:
+        state = getattr(self.md, "textbook_page", None)
+        if state:
+            renderer = state[0]
+            mark_terms(root, *renderer.site.term_pattern, renderer.term_attributes)
+
+
+class TreeDone(Treeprocessor):
+    """Last of the tree processors: from here on the postprocessors see the whole page.
+
+    Before it, the toc extension and MkDocs run the postprocessors on each heading's text alone,
+    dozens of times a page; those runs need none of the course's work.
+    """
+
+    def run(self, root: ElementTree.Element) -> None:
+        self.md.textbook_whole_page = True
+
+
 class CoursePostprocessor(Postprocessor):
     """Puts the rendered blocks into the page, then checks that no course syntax is left."""
 
     def run(self, text: str) -> str:
         state = getattr(self.md, "textbook_page", None)
-        if not state:
+        if not state or not getattr(self.md, "textbook_whole_page", False):
             return text
         renderer, zensical = state
         html = renderer.fill(ANCHOR_MARKS.sub("", text))
@@ -333,6 +365,9 @@ class CourseExtension(Extension):
         md.preprocessors.register(CoursePreprocessor(md, self), "textbook", 40)
         # Before ids are collected for link validation (5, with the toc extension).
         md.treeprocessors.register(CourseAnchors(md), "textbook_anchors", 6)
+        # After inline Markdown (20) has made the links and code spans that terms are never marked in.
+        md.treeprocessors.register(GlossaryMarks(md), "textbook_glossary", 7)
+        md.treeprocessors.register(TreeDone(md), "textbook_tree_done", -1000)
         # After raw HTML is restored (30) and ampersands are put back (20).
         md.postprocessors.register(CoursePostprocessor(md), "textbook", 5)
 

@@ -106,11 +106,93 @@ def check_chapters(terms: dict[str, Term], pages: set[str], name: str) -> list[C
             for term in terms.values() if term.chapter and term.chapter not in lessons]
 
 
-def abbreviations(terms: dict[str, Term]) -> str:
-    """Markdown abbreviation definitions, so every use of a term shows its definition on hover."""
-    lines = []
-    for term in terms.values():
-        for spelling in term.spellings:
-            lines.append(f"*[{spelling}]: {term.definition}")
-    # One definition per block: Markdown re-tests a whole block after each line it consumes.
-    return "\n\n".join(lines)
+# --- Marking terms in a page ----------------------------------------------------------------------
+# A term is marked where a reader meets it: its first use in each section (a section starts at each
+# second-level heading), never in a heading, a link, code or a fact's label. The mark is a link to the
+# term's entry on the glossary page, with the definition as its title: Material shows it as a tooltip
+# on hover and on keyboard focus, and following the link opens the entry.
+
+SECTION_TAGS = frozenset({"h1", "h2"})
+SKIP_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "a", "abbr", "code", "pre", "kbd", "sup", "script",
+                       "style", "svg", "button", "label", "summary", "dt"})
+TERM_CLASS = "fd-term"
+
+
+def term_pattern(terms: dict[str, Term]) -> tuple[re.Pattern | None, dict[str, Term]]:
+    """One pattern for every spelling of every term (longest first), and which term each spelling is."""
+    by_spelling = {spelling: term for term in terms.values() for spelling in term.spellings}
+    if not by_spelling:
+        return None, {}
+    ordered = sorted(by_spelling, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(spelling) for spelling in ordered) + r")(?![\w-])"), by_spelling
+
+
+def mark_terms(root, pattern: re.Pattern | None, by_spelling: dict[str, Term], attributes) -> int:
+    """Wrap the first use of each term in each section of an element tree; returns how many were marked.
+
+    ``attributes(term)`` gives the mark's attributes (href and title). Works on any ElementTree-like
+    tree (Python-Markdown's), in document order.
+    """
+    if pattern is None:
+        return 0
+    seen: set[str] = set()
+    marked = 0
+
+    def split(text: str, make_mark):
+        """Marks in ``text``: (text before the first mark, [mark elements, each with its tail])."""
+        nonlocal marked
+        marks = []
+        head, rest = text, ""
+        position = 0
+        while True:
+            match = None
+            for candidate in pattern.finditer(text, position):
+                if by_spelling[candidate[0]].id not in seen:
+                    match = candidate
+                    break
+            if match is None:
+                break
+            term = by_spelling[match[0]]
+            seen.add(term.id)
+            marked += 1
+            if marks:
+                marks[-1].tail = text[position:match.start()]
+            else:
+                head = text[:match.start()]
+            mark = make_mark(term, match[0])
+            marks.append(mark)
+            position = match.end()
+        if marks:
+            marks[-1].tail = text[position:]
+            return head, marks
+        return text, marks
+
+    def walk(element, make_mark) -> None:
+        index = 0
+        if element.text:
+            element.text, marks = split(element.text, make_mark)
+            for offset, mark in enumerate(marks):
+                element.insert(offset, mark)
+            index = len(marks)                       # the marks' tails have been looked at already
+        while index < len(element):
+            child = element[index]
+            if child.tag in SECTION_TAGS:
+                seen.clear()
+            if child.tag not in SKIP_TAGS and TERM_CLASS not in (child.get("class") or "").split():
+                walk(child, make_mark)
+            if child.tail:
+                child.tail, marks = split(child.tail, make_mark)
+                for offset, mark in enumerate(marks, 1):
+                    element.insert(index + offset, mark)
+                index += len(marks)
+            index += 1
+
+    def make_mark(term: Term, text: str):
+        found = attributes(term)                     # without a glossary page to link to: a focusable abbr
+        mark = root.makeelement("a" if "href" in found else "abbr",
+                                {"class": TERM_CLASS, **found, **({} if "href" in found else {"tabindex": "0"})})
+        mark.text = text
+        return mark
+
+    walk(root, make_mark)
+    return marked

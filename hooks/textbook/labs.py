@@ -73,10 +73,11 @@ class LabFolder:
         """The lab with its outputs (run now if the cache has no copy), or only read when not running."""
         if not self.run:
             return read_lab(lab)
-        import nbformat
+        from nbformat import v4
 
         path, ran = executed_notebook(lab, self.docs, self.project / ".cache" / "labs")
-        return nbformat.read(path, as_version=4)
+        # Written by executed_notebook as a valid version-4 notebook: read without validating it again.
+        return v4.reads(path.read_text(encoding="utf-8"))
 
 
 # --- Reading ------------------------------------------------------------------------------------

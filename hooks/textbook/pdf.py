@@ -149,8 +149,8 @@ def clean(article: Tag, soup: BeautifulSoup) -> None:
         element.decompose()
     for comment in article.find_all(string=lambda text: type(text).__name__ == "Comment"):
         comment.extract()
-    for abbr in article.find_all("abbr"):
-        abbr.unwrap()                              # hover definitions mean nothing on paper
+    for mark in article.select("abbr, a.fd-term"):
+        mark.unwrap()                              # hover definitions mean nothing on paper
     for wrapper in article.select(".md-typeset__scrollwrap, .md-typeset__table"):
         if "fd-source__facts" not in wrapper.get("class", []):
             wrapper.unwrap()

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .errors import ContentError, ContentErrors, did_you_mean
 from .facts import STYLES, Facts, describe, format_fact
-from .glossary import Term, abbreviations
+from .glossary import Term, term_pattern
 from .inline import render_inline
 from .labs import LabFolder
 from .labpage import lab_markdown
@@ -57,6 +57,7 @@ class Site:
     anchors: dict[str, set[str]] = field(default_factory=dict)     # src path -> its heading anchors
     misconceptions: dict[str, Misconception] = field(default_factory=dict)
     review: str = ""                                               # href of the page with the review block
+    glossary_page: str = ""                                        # src of the page with the glossary block
     charts: dict = field(default_factory=dict)                     # chart name -> charts.Chart
     labs: LabFolder | None = None                                  # where labs are read (and run) from
     env: jinja2.Environment = field(default_factory=template_env)
@@ -74,9 +75,11 @@ class Site:
             for _start, _end, quiz in found[:1]:
                 link.quiz, link.questions, link.exam = quiz.id, len(quiz.questions), quiz.exam
             self.quizzes.setdefault(src, []).extend(quiz for _start, _end, quiz in found)
-        if any(segment.directive and segment.directive.name == "review"
-               for segment in segments(markdown, {"review"})):
-            self.review = url
+        for segment in segments(markdown, {"review", "glossary"}):
+            if segment.directive and segment.directive.name == "review":
+                self.review = url
+            elif segment.directive and segment.directive.name == "glossary":
+                self.glossary_page = src
         self.pages[src] = link
         self.anchors[src] = anchors(markdown)
         for fact_id in [fact_id for fact_id, _line in fact_uses(markdown)] + self._block_facts(markdown):
@@ -107,9 +110,9 @@ class Site:
         return check_sections(self.misconceptions, self.anchors, name)
 
     @functools.cached_property
-    def abbreviations(self) -> str:
-        """Hover definitions appended to every page: the same for all, so built once."""
-        return abbreviations(self.glossary)
+    def term_pattern(self):
+        """Every spelling of every glossary term, for marking them in pages (``glossary.mark_terms``)."""
+        return term_pattern(self.glossary)
 
     @property
     def macros(self):
@@ -156,9 +159,10 @@ def page_title(markdown: str, fallback: str) -> str:
 class PageRenderer:
     """Renders one page. Directive blocks become slots that are filled into the final HTML."""
 
-    def __init__(self, site: Site, src: str, root: str) -> None:
+    def __init__(self, site: Site, src: str, root: str, page: str = "") -> None:
         self.site = site
-        self.src = src            # e.g. "pretraining.md", for messages and usage
+        self.src = src            # e.g. "docs/pretraining.md", for messages and usage
+        self.page = page or src   # its path under the docs folder, e.g. "pretraining.md"
         self.root = root          # relative path from this page to the site root, e.g. "../"
         self.slots: dict[str, str] = {}
         self.downloads: set[str] = set()    # links to a lab's file (CourseAnchors marks them as downloads)
@@ -221,8 +225,7 @@ class PageRenderer:
                 out.extend(self._text(segment.lines, segment.line))
         if self.errors:
             raise self.errors[0] if len(self.errors) == 1 else ContentErrors(self.errors)
-        glossary = self.site.abbreviations
-        return "\n".join(out) + ("\n\n" + glossary + "\n" if glossary else "")
+        return "\n".join(out)
 
     def _slot(self, html: str) -> str:
         """Keep rendered HTML aside; Markdown sees only a comment that fill() replaces afterwards."""
@@ -296,6 +299,14 @@ class PageRenderer:
                 "explanation_html": html(question.explanation), "options": options,
             })
         return questions
+
+    def term_attributes(self, term) -> dict[str, str]:
+        """A marked term's link to its glossary entry (relative to this page's file) and its definition."""
+        found = {"title": term.definition}
+        if self.site.glossary_page:
+            target = posixpath.relpath(self.site.glossary_page, posixpath.dirname(self.page) or ".")
+            found["href"] = f"{target}#term-{term.id}"
+        return found
 
     def slot_ids(self) -> list[str]:
         """The ids the rendered blocks give the page (glossary terms, sources, tables, charts, quizzes)."""

@@ -258,8 +258,13 @@ class _Scanner(HTMLParser):
 # A fast first look (each regex linear, on the lower-cased page): a page none of them matches cannot
 # contain what the parser looks for, so most pages skip the parser. A URL attribute counts unless it is
 # plainly http(s), mailto or relative; an entity in one (&#106;avascript:) sends the page to the parser.
+# A picture the build carries in an <img src> (a chart, a lab's figure) does not count: the parser would let
+# it through, and most pages with one would be parsed for nothing.
 SUSPECT = (re.compile(r"<(?:script|iframe|object|embed|base|meta|link|frame)\b"), re.compile(r"[\s/\"']on[a-z]+\s*="),
-           re.compile(r"(?:href|src|action|poster|data|srcset)\s*=\s*[\"']?\s*(?!https?:|mailto:)[a-z0-9+.-]*[:&]"))
+           re.compile(r"(?:href|action|poster|data|srcset)\s*=\s*[\"']?\s*(?!https?:|mailto:)[a-z0-9+.-]*[:&]"),
+           re.compile(r"<img\b[^<>]*?\ssrc\s*=\s*[\"']?\s*(?!https?:|mailto:|data:image/(?:svg\+xml|png|jpeg|gif|webp);base64,)"
+                      r"[a-z0-9+.-]*[:&]"),
+           re.compile(r"<(?!img\b)[a-z][^<>]*?\ssrc\s*=\s*[\"']?\s*(?!https?:|mailto:)[a-z0-9+.-]*[:&]"))
 
 
 def page_problems(page_html: str) -> list[str]:

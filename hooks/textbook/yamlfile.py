@@ -115,6 +115,17 @@ def parse_yaml(text: str, name: str, first_line: int = 1) -> Any:
     return data
 
 
+def unsafe_text(path: Path, name: str) -> list[ContentError]:
+    """Raw HTML or a javascript: link in one data file (none if it does not exist)."""
+    if not Path(path).exists():
+        return []
+    text, found = UNSAFE_TEXT.get(name, (None, []))
+    if text != Path(path).read_text(encoding="utf-8"):
+        load_yaml(path, name)
+        text, found = UNSAFE_TEXT[name]
+    return list(found)
+
+
 def check_text(*files: tuple[Path, str]) -> None:
     """Raw HTML or a javascript: link anywhere in the text of these data files (path, display name).
 
@@ -122,15 +133,7 @@ def check_text(*files: tuple[Path, str]) -> None:
     parsed again. They are raised here, once the files' own checks have passed, so those checks'
     more precise messages come first.
     """
-    problems: list[ContentError] = []
-    for path, name in files:
-        if not Path(path).exists():
-            continue
-        text, found = UNSAFE_TEXT.get(name, (None, []))
-        if text != Path(path).read_text(encoding="utf-8"):
-            load_yaml(path, name)
-            text, found = UNSAFE_TEXT[name]
-        problems.extend(found)
+    problems = [problem for path, name in files for problem in unsafe_text(path, name)]
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
 
