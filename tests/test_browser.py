@@ -197,3 +197,19 @@ def test_next_page_quiz_works_after_instant_navigation(browser, site_url):
     assert question.get_attribute("data-state") == "right"
     assert question.locator(".fd-q__check").count() == 1, "the quiz was mounted twice"
     page.close()
+
+
+def test_no_page_is_wider_than_a_phone(browser, site_url, built_site):
+    """At 390 px nothing makes the page scroll sideways: wide tables and code scroll inside their own box."""
+    pages = sorted(path.parent.relative_to(built_site).as_posix() + "/"
+                   for path in built_site.rglob("index.html") if path.parent != built_site)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    wide = {}
+    for path in ["", *pages]:
+        page.goto(site_url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide[path or "home"] = width
+    context.close()
+    assert len(pages) >= 17 and not wide, wide

@@ -1,4 +1,4 @@
-"""The glossary: each term defined once, shown on hover, in key-terms boxes and on its own page."""
+"""The glossary: each term defined once, marked where lessons use it, in key-terms boxes and on its own page."""
 from __future__ import annotations
 
 import re

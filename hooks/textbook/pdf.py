@@ -152,8 +152,7 @@ def clean(article: Tag, soup: BeautifulSoup) -> None:
     for mark in article.select("abbr, a.fd-term"):
         mark.unwrap()                              # hover definitions mean nothing on paper
     for wrapper in article.select(".md-typeset__scrollwrap, .md-typeset__table"):
-        if "fd-source__facts" not in wrapper.get("class", []):
-            wrapper.unwrap()
+        wrapper.unwrap()
     # Code: plain text in a <pre>, without the line anchors the site uses.
     for pre in article.select("div.highlight pre, .highlight-ipynb pre"):
         text = pre.get_text()
