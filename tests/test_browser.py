@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import pytest
 from playwright.sync_api import expect
 
 PAGES = ["", "training-data/", "pretraining/", "fine-tuning/", "rlhf/", "reasoning-models/", "failure-modes/", "bias/",
@@ -171,16 +172,37 @@ def test_a_quiz_can_be_answered_with_the_keyboard_only(browser, site_url):
     page.close()
 
 
-def test_quiz_page_has_no_accessibility_violations(browser, site_url):
+def axe_violations(page) -> list:
     from axe_playwright_python.sync_playwright import Axe
 
-    page = browser.new_page()
-    page.goto(site_url + "rlhf/", wait_until="networkidle")
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+            for v in Axe().run(page).response["violations"]]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_has_no_accessibility_violations(browser, site_url, built_site, scheme):
+    """axe-core (WCAG 2.2 AA rules) on every whole page, theme included, then with quizzes answered."""
+    pages = sorted(path.parent.relative_to(built_site).as_posix() + "/"
+                   for path in built_site.rglob("index.html") if path.parent != built_site)
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    found = {}
+    for path in ["", *pages]:
+        page.goto(site_url + path, wait_until="networkidle")
+        if violations := axe_violations(page):
+            found[path or "home"] = violations
+    page.goto(site_url + "rlhf/", wait_until="networkidle")           # answered, wrong: feedback and Try again
     answer_all(page, right=False, check=True)
-    results = Axe().run(page, context={"include": [[".md-content"]]})
-    violations = results.response["violations"]
-    assert not violations, [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
-    page.close()
+    if violations := axe_violations(page):
+        found["rlhf/ answered"] = violations
+    page.goto(site_url + "module-test/", wait_until="networkidle")    # submitted: the result and Retake
+    answer_all(page, right=False)
+    page.locator(".fd-exam__submit").click()
+    page.wait_for_timeout(600)                     # the theme's "Back to top" button has faded in
+    if violations := axe_violations(page):
+        found["module-test/ submitted"] = violations
+    context.close()
+    assert len(pages) >= 17 and not found, found
 
 
 def test_next_page_quiz_works_after_instant_navigation(browser, site_url):
