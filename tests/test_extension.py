@@ -301,3 +301,39 @@ def test_marking_terms_keeps_every_piece_of_text_in_order():
     assert html == ('<div><p><abbr class="fd-term" title="A piece of text." tabindex="0">Tokens</abbr>, then <em>a '
                     '<abbr class="fd-term" title="How wrong." tabindex="0">loss</abbr></em> and a token; tokens-like loss.'
                     '</p><h2>The loss</h2><p>More <abbr class="fd-term" title="How wrong." tabindex="0">loss</abbr>.</p></div>')
+
+
+def test_a_kept_copy_that_this_machine_did_not_sign_is_never_unpickled(tmp_path, monkeypatch):
+    """A file planted under .cache/course/ (committed to a pull request, say) cannot run code in the build."""
+    import pickle
+
+    from textbook import parsecache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    parsecache._secret.cache_clear()
+    source = tmp_path / "demo.yml"
+    source.write_text("a: 1\n")
+    load = lambda path, shown: {"text": path.read_text()}       # noqa: E731
+    load.__name__ = "load_demo"
+    assert parsecache.cached_load(tmp_path, load, source, "docs/demo.yml") == {"text": "a: 1\n"}
+    [kept] = (tmp_path / ".cache" / "course").glob("load_demo-*.pickle")
+
+    class Planted:
+        def __reduce__(self):
+            return (print, ("planted code ran",))
+
+    kept.write_bytes(b"\0" * 32 + pickle.dumps(Planted()))
+    assert parsecache.cached_load(tmp_path, load, source, "docs/demo.yml") == {"text": "a: 1\n"}
+    parsecache._secret.cache_clear()
+
+
+def test_terms_are_not_marked_in_box_titles_or_table_headers():
+    from xml.etree import ElementTree
+
+    from textbook.glossary import Term, mark_terms, term_pattern
+
+    terms = {"loss": Term("loss", "loss", "How wrong.")}
+    root = ElementTree.fromstring('<div><div class="admonition"><p class="admonition-title">Try it: loss</p></div>'
+                                  "<table><tr><th>loss</th></tr><tr><td>loss</td></tr></table></div>")
+    assert mark_terms(root, *term_pattern(terms), lambda term: {"title": term.definition}) == 1
+    assert '<td><abbr class="fd-term"' in ElementTree.tostring(root, encoding="unicode")

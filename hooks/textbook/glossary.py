@@ -108,14 +108,15 @@ def check_chapters(terms: dict[str, Term], pages: set[str], name: str) -> list[C
 
 # --- Marking terms in a page ----------------------------------------------------------------------
 # A term is marked where a reader meets it: its first use in each section (a section starts at each
-# second-level heading), never in a heading, a link, code or a fact's label. The mark is a link to the
+# second-level heading), never in a heading, a box's title, a table header, a link, code or a fact's label. The mark is a link to the
 # term's entry on the glossary page, with the definition as its title: Material shows it as a tooltip
 # on hover and on keyboard focus, and following the link opens the entry.
 
 SECTION_TAGS = frozenset({"h1", "h2"})
 SKIP_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "a", "abbr", "code", "pre", "kbd", "sup", "script",
-                       "style", "svg", "button", "label", "summary", "dt"})
+                       "style", "svg", "button", "label", "summary", "dt", "th"})
 TERM_CLASS = "fd-term"
+SKIP_CLASSES = frozenset({TERM_CLASS, "admonition-title"})      # a box's title reads as a heading
 
 
 def term_pattern(terms: dict[str, Term]) -> tuple[re.Pattern | None, dict[str, Term]]:
@@ -178,7 +179,7 @@ def mark_terms(root, pattern: re.Pattern | None, by_spelling: dict[str, Term], a
             child = element[index]
             if child.tag in SECTION_TAGS:
                 seen.clear()
-            if child.tag not in SKIP_TAGS and TERM_CLASS not in (child.get("class") or "").split():
+            if child.tag not in SKIP_TAGS and not SKIP_CLASSES & set((child.get("class") or "").split()):
                 walk(child, make_mark)
             if child.tail:
                 child.tail, marks = split(child.tail, make_mark)

@@ -4,15 +4,18 @@ Reading ``docs/facts.yml`` with every line number and checking it is a large sha
 The result is kept under ``.cache/course/``, keyed on the file's bytes, the name it is shown by and
 the course package's own source, so any edit to the file or to the code that reads it reads it again.
 Only a file that loaded without a problem is kept; a mistake is reported afresh on every build.
-No MkDocs import.
+Each kept copy is signed with a key of this machine's user (``_secret``), so a copy this user's builds
+did not write is never read. No MkDocs import.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import logging
 import os
 import pickle
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,8 +40,13 @@ def cached_load(project: Path, loader: Callable, path: Path, shown: str):
     name = f"{loader.__name__}-{hashlib.sha256(shown.encode()).hexdigest()[:8]}"    # one kept copy per file
     key = hashlib.sha256(_package_digest() + content).hexdigest()[:24]
     target = project / FOLDER / f"{name}-{key}.pickle"
+    secret = _secret()
+    if secret is None:                              # nowhere to keep the key: read the file every time
+        return loader(path, shown)
     try:
-        return pickle.loads(target.read_bytes())
+        kept = target.read_bytes()
+        if hmac.compare_digest(kept[:32], hmac.new(secret, kept[32:], "sha256").digest()):
+            return pickle.loads(kept[32:])
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         pass                                        # not kept yet, or kept by other code: read the file
     value = loader(path, shown)
@@ -46,9 +54,37 @@ def cached_load(project: Path, loader: Callable, path: Path, shown: str):
         target.parent.mkdir(parents=True, exist_ok=True)
         for stale in target.parent.glob(f"{name}-*.pickle"):
             stale.unlink(missing_ok=True)
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         partial = target.with_suffix(f".{os.getpid()}.partial")
-        partial.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.write_bytes(hmac.new(secret, payload, "sha256").digest() + payload)
         partial.replace(target)
     except OSError as error:                        # a read-only folder: build without keeping it
         log.debug("could not keep %s: %s", target, error)
     return value
+
+
+@functools.cache
+def _secret() -> bytes | None:
+    """A key of this machine's user, outside every course folder.
+
+    Each kept file is signed with it: a file under .cache/ that this user's builds did not write (one
+    committed to a pull request, say) is never unpickled, so it cannot run code in the build.
+    """
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "from-data-to-assistant"
+    key = folder / "parsecache.key"
+    try:
+        secret = key.read_bytes()
+        if len(secret) == 32:
+            return secret
+    except OSError:
+        pass
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = key.with_suffix(f".{os.getpid()}.partial")
+        partial.write_bytes(secrets.token_bytes(32))
+        os.chmod(partial, 0o600)
+        partial.replace(key)
+        secret = key.read_bytes()
+        return secret if len(secret) == 32 else None
+    except OSError:
+        return None
