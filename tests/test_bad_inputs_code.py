@@ -301,3 +301,23 @@ def test_an_unknown_glossary_chapter_stops_the_build(project):
     assert code != 0, output
     assert re.search(r"docs/glossary.yml:\d+: term 'new-term' names an unknown chapter 'pretrainig'", output), output
     assert "Traceback" not in output
+
+
+PLANTED_RESULT = (
+    "import builtins, pickle\n"
+    "    class Evil:\n"
+    "        def __reduce__(self):\n"
+    "            return (builtins.exec, (\"import os; os.environ['FD_PLANTED'] = '1'\",))\n"
+    "    crafted = pickle.dumps(('ok', Evil()))\n"
+    "    pickle.dumps = lambda *args, **kwargs: crafted")
+
+
+def test_a_chart_cannot_make_the_build_run_code_through_its_result(project, monkeypatch):
+    """The child sends its result back as a pickle; the parent takes back plain data and charts only."""
+    monkeypatch.delenv("FD_PLANTED", raising=False)
+    messages = check_case(project, chart(PLANTED_RESULT),
+                          r"charts/broken.py:\d+: data\(\) failed: .*its result holds a builtins.exec, which the "
+                          r"build does not take back")
+    import os
+
+    assert "FD_PLANTED" not in os.environ, messages

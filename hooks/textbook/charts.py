@@ -166,10 +166,13 @@ def _time_error(file: str, line: int | None, what: str) -> ContentError:
                         f"{SECONDS_VARIABLE} (default {DEFAULT_SECONDS:g} s).")
 
 
+RESULT_CLASSES = frozenset({(__name__, "Chart")})    # what a chart's child process may send back
+
+
 def _bounded(function, path: Path, file: str, what: str, line: int | None):
     """Run a chart's function in a child process; every failure becomes a ContentError at a line."""
     try:
-        outcome = sandbox.run_bounded(function, str(path), chart_seconds())
+        outcome = sandbox.run_bounded(function, str(path), chart_seconds(), RESULT_CLASSES)
     except sandbox.Raised as raised:
         if raised.kind == "ContentError" and raised.payload:
             raise ContentError(*raised.payload) from None

@@ -3,12 +3,14 @@
 Charts run Python from the course's ``charts/`` folder during the check and the build. That code
 may loop forever, call ``sys.exit()`` or ``os._exit()``, or crash the interpreter; none of it may
 stop, hang or fool the build. ``run_bounded`` forks, runs the function in the child and sends its
-result back through a pipe as a pickle. A child that runs longer than the limit is killed with
+result back through a pipe as a pickle, which the parent reads with only the classes the caller
+names: a crafted result cannot make the parent run code (a plain pickle would let it). A child that runs longer than the limit is killed with
 SIGKILL; one that ends without a result is reported as such. Where ``os.fork`` does not exist
 (Windows), the function runs in-process with every exit still caught, but without a time limit.
 """
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import select
@@ -91,11 +93,38 @@ def call_caught(function: Callable[[], Any], path: str) -> Any:
         raise _describe(error, path) from None
 
 
-def run_bounded(function: Callable[[], Any], path: str, seconds: float) -> Any:
+class _Result(pickle.Unpickler):
+    """Reads a child's result: plain data, and instances of the classes its caller allows, nothing else."""
+
+    def __init__(self, data: bytes, allowed: frozenset[tuple[str, str]]) -> None:
+        super().__init__(io.BytesIO(data))
+        self.allowed = allowed
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in self.allowed:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"a {module}.{name}")
+
+
+def _read_result(data: bytes, allowed: frozenset[tuple[str, str]]) -> tuple:
+    try:
+        outcome = _Result(data, allowed).load()
+    except Exception as error:  # noqa: BLE001 - whatever the child sent, the parent reports it
+        return ("raised", "UnpicklingError", f"its result holds {error}, which the build does not take back "
+                "(return numbers, text, lists and dicts)", [], None)
+    if not (isinstance(outcome, tuple) and outcome and outcome[0] in ("ok", "raised")
+            and len(outcome) == (2 if outcome[0] == "ok" else 5)):
+        return ("raised", "UnpicklingError", "its result is not in the form the build expects", [], None)
+    return outcome
+
+
+def run_bounded(function: Callable[[], Any], path: str, seconds: float,
+                allowed: frozenset[tuple[str, str]] = frozenset()) -> Any:
     """Run ``function`` in a child process for at most ``seconds``; return its (picklable) result.
 
     Raises Raised (the code raised or exited), Timeout or Ended. ``path`` is the contributor's file:
-    traceback lines in it are kept so the message can name the line.
+    traceback lines in it are kept so the message can name the line. ``allowed`` names the classes
+    (module, name) the result may hold besides plain data.
     """
     if not hasattr(os, "fork"):
         return call_caught(function, path)
@@ -155,7 +184,7 @@ def run_bounded(function: Callable[[], Any], path: str, seconds: float) -> Any:
     if not chunks:
         code = os.waitstatus_to_exitcode(status)
         raise Ended("killed by signal " + signal.Signals(-code).name if code < 0 else f"exit status {code}")
-    outcome = pickle.loads(b"".join(chunks))
+    outcome = _read_result(b"".join(chunks), allowed)
     if outcome[0] == "ok":
         return outcome[1]
     raise Raised(*outcome[1:])
