@@ -85,7 +85,7 @@ def a_lab(text: str = DEMO_LAB, page: str = "```lab demo\n# Lab 9: Demo (docs/la
 CASES = {
     # Labs: a page shows its lab with ```lab <name>; the lab's text is plain Markdown.
     "unknown lab": (a_lab(DEMO_LAB, "```lab dmeo\n# Lab 9: Demo (docs/labs/dmeo.py)\n```\n"), r"docs/labs/demo.md:1: unknown lab 'dmeo'. Did you mean 'demo'\?"),
-    "text inside a lab block": (a_lab(DEMO_LAB, "```lab demo\n# Lab 9: Demo (docs/labs/demo.py)\nprint(1)\n```\n"), r"docs/labs/demo.md:2: a ```lab block holds only '#' comment lines"),
+    "text inside a lab block": (a_lab(DEMO_LAB, "```lab demo\n# Lab 9: Demo (docs/labs/demo.py)\nprint(1)\n```\n"), r"docs/labs/demo.md:3: a ```lab block holds only '#' comment lines"),
     "fact in a lab's text": (a_lab(DEMO_LAB.replace("Some text.", "GPT-3 has :fact[gpt3.params].")), r"docs/labs/demo.py:4: course syntax in a lab's text: ':fact\['"),
     "chart block in a lab's text": (a_lab(DEMO_LAB.replace("# Some text.", "# ```chart demo\n# ```")), r"docs/labs/demo.py:4: course syntax in a lab's text: '```chart'"),
     "link to a lab's file": (lambda project: (a_lab()(project), project.write("docs/lesson.md", "# Lesson\n\nTry [the lab](labs/demo.py).\n")), r"docs/lesson.md:3: a link to the lab's file 'labs/demo.py'\n  Link to its page instead: labs/demo.md"),

@@ -479,8 +479,8 @@ class PageRenderer:
         if name not in labs:
             raise ContentError(self.src, directive.line, f"unknown lab '{name}'.{did_you_mean(name, labs)}",
                                "Write ```lab <name>, where docs/labs/<name>.py is the lab.")
-        if any(line.strip() for line in directive.body):
-            raise ContentError(self.src, directive.line + 1, "a ```lab block holds only '#' comment lines",
+        if written := [offset for offset, line in enumerate(directive.body, 1) if line.strip()]:
+            raise ContentError(self.src, directive.line + written[0], "a ```lab block holds only '#' comment lines",
                                f"The lab's text and code are written in {labs[name].display}.")
         lab = labs[name]
         # A Markdown link, relative to this page's file: MkDocs and Zensical point it at the copied file.
