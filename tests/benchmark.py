@@ -58,18 +58,23 @@ def plain_config() -> str:
     return PLAIN.format(extensions=json.dumps(kept))
 
 
+def copy_course(dest: Path, hooks: bool = False) -> None:
+    """The course's sources and mkdocs.yml, with its drawn charts and run labs, copied to ``dest``."""
+    for name in ("docs", "charts", "overrides", *(["hooks"] if hooks else [])):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    for cache in ("charts", "labs"):
+        if (ROOT / ".cache" / cache).is_dir():
+            shutil.copytree(ROOT / ".cache" / cache, dest / ".cache" / cache)
+
+
 def zensical_build() -> float | None:
     """Seconds for Zensical to build a fresh copy of the course (charts and labs from the cache); None if not installed."""
     if importlib.util.find_spec("zensical") is None:
         return None
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder)
-        for name in ("docs", "charts", "overrides"):
-            shutil.copytree(ROOT / name, copy / name)
-        shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
-        for cache in ("charts", "labs"):
-            if (ROOT / ".cache" / cache).is_dir():
-                shutil.copytree(ROOT / ".cache" / cache, copy / ".cache" / cache)
+        copy_course(copy)
         env = {**ENV, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "hooks"), ENV.get("PYTHONPATH")]))}
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "zensical", "build"], cwd=copy, env=env, check=True,
@@ -83,12 +88,7 @@ def fact_change_rebuild() -> tuple[float, float, list[str], str]:
     the rebuild ran and its chart line: labs that do not read the facts file are not run again."""
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder)
-        for name in ("docs", "charts", "overrides", "hooks"):
-            shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-        shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
-        for cache in ("charts", "labs"):
-            if (ROOT / ".cache" / cache).is_dir():
-                shutil.copytree(ROOT / ".cache" / cache, copy / ".cache" / cache)
+        copy_course(copy, hooks=True)
         env = {**ENV, "PYTHONPATH": os.pathsep.join(filter(None, [str(copy / "hooks"), ENV.get("PYTHONPATH")]))}
 
         def build() -> tuple[float, str]:

@@ -229,3 +229,12 @@ def test_a_lab_with_a_syntax_error_is_caught_by_the_check_without_running_it(pro
     messages = [str(problem) for problem in check(project.path)]
     assert len([m for m in messages if "Python syntax error" in m]) == 1, messages
     assert not [m for m in messages if "has no page" in m], messages
+
+
+def test_a_lab_block_shown_as_code_does_not_count_as_the_lab_s_page(project):
+    """CONTRIBUTING-style examples: a ```lab block inside a code fence is text, not a second page."""
+    project.write("docs/index.md", PAGE)
+    a_lab()(project)
+    project.write("docs/howto.md", "# How to\n\n````markdown\n```lab demo\n# Lab 9: Demo (docs/labs/demo.py)\n```\n````\n")
+    messages = [str(problem) for problem in check(project.path)]
+    assert not [m for m in messages if "lab" in m], messages

@@ -172,6 +172,12 @@ def test_a_quiz_can_be_answered_with_the_keyboard_only(browser, site_url):
     page.close()
 
 
+def built_pages(site) -> list[str]:
+    """Every page of a built site but the home page, as paths from the site root ("labs/rlhf/")."""
+    return sorted(path.parent.relative_to(site).as_posix() + "/" for path in site.rglob("index.html")
+                  if path.parent != site)
+
+
 def axe_violations(page) -> list:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -182,8 +188,7 @@ def axe_violations(page) -> list:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_has_no_accessibility_violations(browser, site_url, built_site, scheme):
     """axe-core (WCAG 2.2 AA rules) on every whole page, theme included, then with quizzes answered."""
-    pages = sorted(path.parent.relative_to(built_site).as_posix() + "/"
-                   for path in built_site.rglob("index.html") if path.parent != built_site)
+    pages = built_pages(built_site)
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     found = {}
@@ -223,8 +228,7 @@ def test_next_page_quiz_works_after_instant_navigation(browser, site_url):
 
 def test_no_page_is_wider_than_a_phone(browser, site_url, built_site):
     """At 390 px nothing makes the page scroll sideways: wide tables and code scroll inside their own box."""
-    pages = sorted(path.parent.relative_to(built_site).as_posix() + "/"
-                   for path in built_site.rglob("index.html") if path.parent != built_site)
+    pages = built_pages(built_site)
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     wide = {}

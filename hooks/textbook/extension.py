@@ -40,6 +40,7 @@ from .charts import build_charts, chart_files
 from .errors import ContentError, ContentErrors
 from .facts import load_facts
 from .frontmatter import check_front_matter
+from .markdown_scan import DIRECTIVES
 from .glossary import check_chapters, load_glossary, mark_terms
 from .labs import LabFolder
 from .misconceptions import load_misconceptions
@@ -51,7 +52,6 @@ from .yamlfile import unsafe_text
 # MkDocs prints the INFO messages of loggers under "mkdocs"; Zensical prints none.
 log = logging.getLogger("mkdocs.textbook")
 
-DIRECTIVES = ("stat-cards", "key-terms", "glossary", "sources", "progress", "review", "fact-table", "chart", "lab")
 
 # Course syntax that must never reach a reader: checked in each page's HTML outside code.
 LEFTOVER = re.compile(

@@ -7,7 +7,8 @@ reads facts),
 the helper module ``textbook.labkit``, this module and the versions of numpy and matplotlib. A build with no such
 change runs nothing.
 
-No MkDocs import here: ``hooks/labs.py`` adapts this to the build.
+No MkDocs import here: the course's Markdown extension shows each lab on its page (``LabFolder``,
+``textbook.labpage``).
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, ContentErrors
-from .sanitize import find_unsafe_markdown
+from .markdown_scan import DIRECTIVES, segments
+from .sanitize import MD_LINK, find_unsafe_markdown
 
 log = logging.getLogger("mkdocs.textbook.labs")     # MkDocs prints INFO under "mkdocs"
 
@@ -34,8 +36,8 @@ SECONDS_VARIABLE, DEFAULT_SECONDS = "TEXTBOOK_LAB_SECONDS", 600.0        # a who
 OUTPUT_VARIABLE, DEFAULT_OUTPUT_KB = "TEXTBOOK_LAB_OUTPUT_KB", 2048.0    # everything a lab prints or shows
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
-COURSE_SYNTAX = re.compile(r":fact\[|^[ \t]*(?:`{3,}|~{3,})[ \t]*(?:stat-cards|key-terms|glossary|sources|progress|review|"
-                           r"fact-table|chart|lab)\b|<!--[ \t]*(?:quiz:|question:)", re.M)
+COURSE_SYNTAX = re.compile(r":fact\[|^[ \t]*(?:`{3,}|~{3,})[ \t]*(?:" + "|".join(DIRECTIVES) + r")\b"
+                           r"|<!--[ \t]*(?:quiz:|question:)", re.M)
 
 
 @dataclass
@@ -221,8 +223,8 @@ def execute(lab: Lab, notebook, cwd: Path, extra_code: list[str] | None = None):
         return ContentError(lab.display, cell_line(number),
                             f"lab '{lab.name}' printed or showed more than {limit_kb:g} KB in total "
                             f"(stopped in cell {number})",
-                            f"Print a summary, not every value: readers download this output and the search "
-                            f"index holds it. The limit is {OUTPUT_VARIABLE} (default {DEFAULT_OUTPUT_KB:g}).")
+                            f"Print a summary, not every value: every reader loads this output with the page and "
+                            f"the search index holds it. The limit is {OUTPUT_VARIABLE} (default {DEFAULT_OUTPUT_KB:g}).")
 
     try:
         # The kernel's own log (not the lab's output) would show a traceback when a stopped lab shuts down.
@@ -374,15 +376,15 @@ def safe_outputs(notebook) -> None:
 def executed_notebook(lab: Lab, docs: Path, cache_dir: Path) -> tuple[Path, bool]:
     """The path of the lab's executed notebook, running the lab only if the cache has no copy.
 
-    Returns (path, ran). The file is ``<cache_dir>/<key>/<name>.ipynb``: its name is the one
-    readers download.
+    Returns (path, ran). The file is ``<cache_dir>/<key>/<name>.ipynb``. A cached lab imports
+    nothing from Jupyter here.
     """
-    import nbformat
-
     key = cache_key(lab, docs)
     target = cache_dir / key / f"{lab.name}.ipynb"
     if target.exists():
         return target, False
+    import nbformat
+
     notebook = read_lab(lab)
     log.info("Running lab %s", lab.display)
     executed = execute(lab, notebook, docs / LABS_DIR)
@@ -396,10 +398,6 @@ def executed_notebook(lab: Lab, docs: Path, cache_dir: Path) -> tuple[Path, bool
     return target, True
 
 
-PY_LINK = re.compile(r"\]\(\s*<?([^\s()<>#]{1,500}\.py)[>#\s)]")
-LAB_BLOCK = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*lab[ \t]+(?P<name>[^\s`]+)[ \t]*$", re.M)
-
-
 def check_labs(docs: Path, root: Path, pages: dict[str, str]) -> list[ContentError]:
     """Fast check, no execution: every lab has one page that shows it (```lab <name>).
 
@@ -408,15 +406,17 @@ def check_labs(docs: Path, root: Path, pages: dict[str, str]) -> list[ContentErr
     """
     shown: dict[str, list[str]] = {}
     for path, text in pages.items():
-        for match in LAB_BLOCK.finditer(text):
-            shown.setdefault(match["name"], []).append(f"{path}:{text.count(chr(10), 0, match.start()) + 1}")
+        for segment in segments(text, {"lab"}):
+            if segment.directive is not None:
+                shown.setdefault(segment.directive.argument.strip(), []).append(f"{path}:{segment.directive.line}")
     problems: list[ContentError] = []
     labs = find_labs(docs, root)
     sources = {lab.display: lab for lab in labs}
     for path, text in pages.items():           # a link to a lab's file downloads it: readers want its page
         for number, line in enumerate(text.split("\n"), 1):
-            for target in PY_LINK.findall(line):
-                lab = sources.get(posixpath.normpath(posixpath.join(posixpath.dirname(path), target)))
+            for target in (link.split("#")[0].rstrip(">") for link in MD_LINK.findall(line)):
+                lab = sources.get(posixpath.normpath(posixpath.join(posixpath.dirname(path), target))) \
+                    if target.endswith(".py") else None
                 if lab is not None:
                     problems.append(ContentError(path, number, f"a link to the lab's file '{target}'",
                                                  f"Link to its page instead: {target[:-3]}.md"))

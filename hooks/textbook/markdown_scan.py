@@ -22,6 +22,9 @@ BACKTICKS = re.compile(r"`+")
 FACT_MARKER = re.compile(r":fact\[([^\[\]\s]*)(?:\s+([^\[\]]*))?\]")   # :fact[id] or :fact[id style]
 
 
+# The course's directive blocks, by their info string (```chart, ```lab …).
+DIRECTIVES = ("stat-cards", "key-terms", "glossary", "sources", "progress", "review", "fact-table", "chart", "lab")
+
 MAX_LINE = 2000     # characters; the course's longest line is a fifth of this
 
 

@@ -10,8 +10,7 @@ go on describing another chart after the block is changed. No MkDocs import.
 from __future__ import annotations
 
 from .errors import ContentError
-from .extension import DIRECTIVES
-from .markdown_scan import Directive, segments
+from .markdown_scan import DIRECTIVES, Directive, segments
 from .render import Site
 
 # Blocks whose body lists what they show need no comment; on GitHub the list says it.
