@@ -10,7 +10,8 @@ syntax (tests/generate_course.py), the rebuild after one fact changes (which lab
 runs again), their ratios (medians
 of several runs), how many charts each build drew, the size of the course's own JS and CSS, Lighthouse's
 scores and the page weight of a lesson (mobile preset, Debian's Chromium, Lighthouse installed into
-.ci/node_modules with npm on first use), and the time, page count and size of the PDF book (one run of python -m textbook.pdf, site build included).
+.ci/node_modules with npm on first use), the size of the "Ask this lesson" index and how fast it
+answers in Chromium, and the time, page count and size of the PDF book (one run of python -m textbook.pdf, site build included).
 """
 from __future__ import annotations
 
@@ -242,6 +243,57 @@ def lighthouse(page: str = "pretraining/") -> str:
             f"{audits['total-byte-weight']['numericValue'] / 1024:,.0f} KB transferred in all")
 
 
+def ask_figures() -> str:
+    """"Ask this lesson": the index's size, then in Chromium the first answer (index fetched and read)
+    and the median of the next ones, each from submitting the question to the answer on screen."""
+    import functools
+    import http.server
+    import threading
+
+    import yaml
+    from playwright.sync_api import sync_playwright
+
+    questions = [q["ask"] for q in yaml.safe_load((ROOT / "tests" / "ask_questions.yml").read_text())][:40]
+    with tempfile.TemporaryDirectory() as site:
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", site], cwd=ROOT, env=ENV,
+                                capture_output=True, text=True)
+        if result.returncode:
+            return f"Ask this lesson: the build failed: {result.stderr[-500:]}"
+        index = Path(site) / "assets" / "ask" / "index.json"
+        raw, packed = gzipped([index])
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+        handler = functools.partial(Quiet, directory=site)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+                page = browser.new_page()
+                page.goto(f"http://127.0.0.1:{server.server_address[1]}/pretraining/", wait_until="networkidle")
+                times = page.evaluate("""async (questions) => {
+                    const input = document.querySelector("#fd-ask-question"), form = input.form
+                    const status = document.querySelector(".fd-ask__status"), times = []
+                    for (const question of questions) {
+                        status.textContent = ""
+                        input.value = question
+                        const started = performance.now()
+                        form.requestSubmit()
+                        while (!/found|Not covered/.test(status.textContent)) await new Promise((r) => setTimeout(r, 1))
+                        times.push(performance.now() - started)
+                    }
+                    return times
+                }""", questions)
+                browser.close()
+        finally:
+            server.shutdown()
+    return (f"Ask this lesson: index {raw / 1024:.0f} KB ({packed / 1024:.0f} KB gzipped); first answer "
+            f"{times[0]:.0f} ms (index fetched and read), then {statistics.median(times[1:]):.1f} ms median "
+            f"over {len(times) - 1} questions, in Chromium")
+
+
 def gzipped(paths: list[Path]) -> tuple[int, int]:
     raw = b"".join(path.read_bytes() for path in paths)
     return len(raw), len(gzip.compress(raw, compresslevel=9))
@@ -299,8 +351,10 @@ def main() -> None:
         generated_course(args.lessons, args.runs)
     assets = ROOT / "overrides" / "assets"
     raw, packed = gzipped([assets / "javascripts" / "quiz.js", assets / "javascripts" / "tables.js",
-                           assets / "stylesheets" / "textbook.css"])
-    print(f"course JS + CSS (quizzes, sortable tables, styles): {raw / 1024:.1f} KB raw, {packed / 1024:.1f} KB gzipped")
+                           assets / "javascripts" / "ask.js", assets / "stylesheets" / "textbook.css"])
+    print(f"course JS + CSS (quizzes, sortable tables, Ask this lesson, styles): {raw / 1024:.1f} KB raw, "
+          f"{packed / 1024:.1f} KB gzipped")
+    print(ask_figures())
     print(lighthouse())
     seconds, pages, size = pdf_export()
     print(f"PDF book (python -m textbook.pdf, site build included), 1 run: {seconds:.1f} s, {pages} pages, "

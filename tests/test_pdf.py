@@ -189,6 +189,12 @@ def test_quiz_questions_print_in_their_chapter_without_answers(book):
         assert "Show the answer" not in "".join(book.raw[page] for page in pages)
 
 
+def test_the_ask_box_is_not_printed(book):
+    """ "Ask this lesson" only works on screen: neither its heading nor its form reaches the book."""
+    text = book.text(range(len(book.texts)))
+    assert "Ask this lesson" not in text and "Copy this lesson for your assistant" not in text
+
+
 def test_answer_key_has_one_entry_per_question_with_its_answer(book):
     quizzes = course_quizzes()
     key = book.pages("Answer key")

@@ -7,6 +7,7 @@ Zensical build of the course, shared by the tests here, and two of a one-page co
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import os
 import shutil
@@ -51,6 +52,10 @@ def zensical_site(tmp_path_factory) -> Path:
     policies = subprocess.run([sys.executable, "-m", "textbook.csp", "site"], cwd=root, capture_output=True,
                               text=True, env={**ENV, "PYTHONPATH": str(ROOT / "hooks")})
     assert policies.returncode == 0, policies.stderr
+    # …and the Ask index, each lesson's Markdown and llms.txt from the other documented command.
+    published = subprocess.run([sys.executable, "-m", "textbook.publish", "site"], cwd=root, capture_output=True,
+                               text=True, env={**ENV, "PYTHONPATH": str(ROOT / "hooks")})
+    assert published.returncode == 0, published.stderr
     return root / "site"
 
 
@@ -70,13 +75,14 @@ def test_zensical_pages_show_the_same_facts_tables_charts_and_quizzes_as_mkdocs(
                                     ("[data-row]", "data-row"), ("[data-fd-chart]", "data-fd-chart"),
                                     ("img.fd-chart__img", "src"), ("[data-quiz]", "data-quiz"),
                                     ("[data-question]", "data-question"), ("a.fd-term", "href"),
-                                    ("p.fd-lab-download a", "href"), ("figure.fd-lab-figure img", "src")):
+                                    ("p.fd-lab-download a", "href"), ("figure.fd-lab-figure img", "src"),
+                                    (".fd-ask__body", "data-index"), (".fd-ask__body", "data-markdown")):
             expected = [tag[attribute] for tag in ours.select(selector)]
             assert [tag[attribute] for tag in theirs.select(selector)] == expected, f"{name}: {selector} differ"
         ids = lambda soup: [tag["id"] for tag in soup.select("[id]") if tag["id"] != "__skip"]   # noqa: E731
         assert ids(theirs) == ids(ours), f"{name}: headings or anchors differ"
         text = lambda soup, selector: [tag.get_text() for tag in soup.select(selector)]   # noqa: E731
-        for selector in ("div.language-python pre", "pre.fd-lab-output"):
+        for selector in ("div.language-python pre", "pre.fd-lab-output", ".fd-ask"):
             assert text(theirs, selector) == text(ours, selector), f"{name}: {selector} differ"
     counts = {selector: sum(len(article(page).select(selector)) for page in pages)
               for selector in ("[data-fact]", "[data-quiz]", "figure.fd-chart", "[data-fd-table]",
@@ -118,6 +124,25 @@ def test_labs_render_on_zensical_with_their_outputs_and_download(zensical_site):
 def test_a_quiz_works_on_the_zensical_site(browser, zensical_site):
     for url in serve(zensical_site, ZENSICAL_PORT):
         quiz_gives_feedback(browser, url)
+
+
+def test_the_zensical_site_can_be_asked_as_the_mkdocs_site(built_site, zensical_site):
+    """The same passages from both builders' pages, and each lesson's Markdown published beside it."""
+    from textbook.ask import INDEX_PATH
+
+    ours = json.loads((built_site / INDEX_PATH).read_text(encoding="utf-8"))
+    theirs = json.loads((zensical_site / INDEX_PATH).read_text(encoding="utf-8"))
+    assert theirs == ours
+    assert (zensical_site / "llms.txt").is_file() and (zensical_site / "pretraining.md").is_file()
+
+
+@pytest.mark.browser
+@pytest.mark.build
+def test_the_ask_box_works_on_the_zensical_site(browser, zensical_site):
+    from test_ask import test_a_question_typed_into_the_box_brings_its_passage_first as asked
+
+    for url in serve(zensical_site, ZENSICAL_PORT):
+        asked(browser, url, "reasoning-models/", "what is GRPO?", "grpo-scoring-each-answer-against-its-group")
 
 
 @pytest.mark.build

@@ -43,6 +43,7 @@ from .frontmatter import check_front_matter
 from .markdown_scan import DIRECTIVES
 from .glossary import check_chapters, load_glossary, mark_terms
 from .labs import LabFolder
+from .lessonshape import lessons_in_nav
 from .misconceptions import load_misconceptions
 from .parsecache import cached_load
 from .render import PageRenderer, Site
@@ -191,6 +192,11 @@ def load_course(project: Path, docs: Path, options: dict, directory_urls: bool =
     if unsafe:                                                          # raw HTML, javascript: links
         raise unsafe[0] if len(unsafe) == 1 else ContentErrors(unsafe)
     site = Site(facts, glossary, misconceptions=misconceptions, labs=LabFolder(docs, project, run_labs))
+    config = project / "mkdocs.yml"
+    try:
+        site.lessons = {entry.src for entry in lessons_in_nav(config)} if config.is_file() else set()
+    except ContentError:
+        site.lessons = set()              # the check reports a nav it cannot read
     site.charts, stats = build_charts(facts, charts, project / ".cache" / "charts", shown(charts))
     log.info("Charts: %d drawn, %d from the cache", len(stats.drawn), len(stats.cached))
     for path in pages:
@@ -255,6 +261,7 @@ class CoursePreprocessor(Preprocessor):
             course = load_course(project, docs, self.extension.getConfigs(), directory_urls, run_labs, build)
             source = (docs / page.src).read_text(encoding="utf-8") if (docs / page.src).is_file() else ""
             renderer = PageRenderer(course.site, f"{course.prefix}/{page.src}", "../" * page.url.count("/"), page.src)
+            renderer.url = page.url
             # The front matter, then raw HTML and javascript: links (front matter included).
             if problems := check_front_matter(source, renderer.src) + find_unsafe_markdown(source, renderer.src):
                 raise problems[0] if len(problems) == 1 else ContentErrors(problems)
@@ -305,6 +312,25 @@ class GlossaryMarks(Treeprocessor):
         if state:
             renderer = state[0]
             mark_terms(root, *renderer.site.term_pattern, renderer.term_attributes)
+
+
+class AskBox(Treeprocessor):
+    """Ends every lesson with "Ask this lesson": a heading (so the table of contents lists it) and the box.
+
+    The box is kept in Markdown's store of raw HTML, so its links to the lesson's Markdown are not read
+    as links between pages; ``textbook.publish`` writes those files after the build.
+    """
+
+    def run(self, root: ElementTree.Element) -> None:
+        state = getattr(self.md, "textbook_page", None)
+        if not state or state[0].page not in state[0].site.lessons:
+            return
+        renderer = state[0]
+        section = ElementTree.SubElement(root, "section", {"class": "fd-ask", "aria-labelledby": "ask-this-lesson"})
+        heading = ElementTree.SubElement(section, "h2", {"id": "ask-this-lesson"})
+        heading.text = "Ask this lesson"
+        box = ElementTree.SubElement(section, "p")
+        box.text = self.md.htmlStash.store(renderer.ask_box(renderer.url))
 
 
 class TreeDone(Treeprocessor):
@@ -367,6 +393,8 @@ class CourseExtension(Extension):
         md.treeprocessors.register(CourseAnchors(md), "textbook_anchors", 6)
         # After inline Markdown (20) has made the links and code spans that terms are never marked in.
         md.treeprocessors.register(GlossaryMarks(md), "textbook_glossary", 7)
+        # After the glossary marks (the box's words are not terms), before the table of contents (5).
+        md.treeprocessors.register(AskBox(md), "textbook_ask", 6.5)
         md.treeprocessors.register(TreeDone(md), "textbook_tree_done", -1000)
         # After raw HTML is restored (30) and ampersands are put back (20).
         md.postprocessors.register(CoursePostprocessor(md), "textbook", 5)

@@ -20,6 +20,7 @@ class Term:
     aliases: list[str] = field(default_factory=list)
     line: int = 0
     chapter_line: int = 0
+    asked_as: list[str] = field(default_factory=list)   # everyday words for it, for the Ask box only
 
     @property
     def spellings(self) -> list[str]:
@@ -42,6 +43,7 @@ def load_glossary(path: str | Path, display_name: str | None = None) -> dict[str
     terms: dict[str, Term] = {}
     errors: list[ContentError] = []
     spelled: dict[str, str] = {}
+    asked_by: dict[str, str] = {}
     for term_id, entry in data.items():
         at = data.line_of(term_id)
         if not TERM_ID.match(str(term_id)):
@@ -74,8 +76,21 @@ def load_glossary(path: str | Path, display_name: str | None = None) -> dict[str
                                        "line, never empty. Each becomes a '*[term]: definition' line under every "
                                        "page."))
             continue
+        asked = entry.get("asked_as") or []
+        if not isinstance(asked, list) or not all(isinstance(words, str) and SPELLING.match(words) and "_" not in words
+                                                  for words in asked):
+            errors.append(ContentError(name, entry.line_of("asked_as"), f"term '{term_id}': asked_as must be a list "
+                                       "of everyday phrasings, each a few plain words on one line",
+                                       "For example: asked_as: [\"make things up\", \"invent sources\"]"))
+            asked = []
         term = Term(str(term_id), str(entry["term"]), definition, str(entry.get("chapter") or ""),
-                    [str(alias) for alias in aliases], at, entry.line_of("chapter"))
+                    [str(alias) for alias in aliases], at, entry.line_of("chapter"), [str(words) for words in asked])
+        for words in term.asked_as:
+            if words.lower() in asked_by and asked_by[words.lower()] != term.id:
+                errors.append(ContentError(name, entry.line_of("asked_as"), f"the phrasing '{words}' is asked as both "
+                                           f"'{asked_by[words.lower()]}' and '{term.id}'",
+                                           "A phrasing can stand for one term only; keep it where it fits best."))
+            asked_by[words.lower()] = term.id
         for spelling in term.spellings:
             if spelling in spelled and spelled[spelling] != term.id:
                 errors.append(ContentError(name, at, f"'{spelling}' is used by both '{spelled[spelling]}' "

@@ -27,10 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-try:
-    from bs4 import BeautifulSoup, Tag
-except ImportError:                      # the optional 'pdf' extra; main() says how to install it
-    BeautifulSoup = Tag = None
+from bs4 import BeautifulSoup, Tag
 
 from .errors import ContentError, ContentErrors
 from . import manifest
@@ -139,7 +136,7 @@ DROP = ", ".join([
     ".md-content__button", "aside.md-source-file", ".fd-progress", ".fd-review", ".fd-nav-mark", ".fd-q__actions",
     ".fd-pdf-link", ".fd-q__status", ".fd-quiz__score", ".fd-exam__result", "details.fd-q__answer", ".fd-opt__feedback",
     ".fd-q__explanation", "img[src*='#only-dark']", ".zeroclipboard-container",
-    "clipboard-copy", ".fd-screen-only", ".fd-lab-download",
+    "clipboard-copy", ".fd-screen-only", ".fd-lab-download", ".fd-ask",
 ])
 
 
@@ -708,8 +705,7 @@ def missing_tools() -> list[str]:
     """The PDF's own dependencies (the 'pdf' extra) that are not installed."""
     import importlib.util
 
-    return [name for name, module in (("WeasyPrint", "weasyprint"), ("Beautiful Soup", "bs4"))
-            if importlib.util.find_spec(module) is None]
+    return [name for name, module in (("WeasyPrint", "weasyprint"),) if importlib.util.find_spec(module) is None]
 
 
 def main(argv: list[str] | None = None) -> int:

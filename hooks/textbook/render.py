@@ -58,6 +58,7 @@ class Site:
     misconceptions: dict[str, Misconception] = field(default_factory=dict)
     review: str = ""                                               # href of the page with the review block
     glossary_page: str = ""                                        # src of the page with the glossary block
+    lessons: set[str] = field(default_factory=set)                 # src of every lesson: they get "Ask this lesson"
     charts: dict = field(default_factory=dict)                     # chart name -> charts.Chart
     labs: LabFolder | None = None                                  # where labs are read (and run) from
     env: jinja2.Environment = field(default_factory=template_env)
@@ -146,6 +147,15 @@ def chart_images(chart) -> dict[str, str]:
             for theme in ("light", "dark")}
 
 
+def markdown_path(url: str) -> str:
+    """Where a page's Markdown is published, from the site root: ``pretraining/`` -> ``pretraining.md``."""
+    if url in ("", "/"):
+        return "index.md"
+    if url.endswith("/"):
+        return url.rstrip("/") + ".md"
+    return re.sub(r"\.html$", "", url) + ".md"
+
+
 def page_title(markdown: str, fallback: str) -> str:
     """The page's first '# Heading' outside code and course blocks (a lab's page has its title in its lab)."""
     for segment in segments(markdown, set()):
@@ -163,6 +173,7 @@ class PageRenderer:
         self.site = site
         self.src = src            # e.g. "docs/pretraining.md", for messages and usage
         self.page = page or src   # its path under the docs folder, e.g. "pretraining.md"
+        self.url = ""             # its URL from the site root, e.g. "pretraining/" (set by the extension)
         self.root = root          # relative path from this page to the site root, e.g. "../"
         self.slots: dict[str, str] = {}
         self.downloads: set[str] = set()    # links to a lab's file (CourseAnchors marks them as downloads)
@@ -307,6 +318,11 @@ class PageRenderer:
             target = posixpath.relpath(self.site.glossary_page, posixpath.dirname(self.page) or ".")
             found["href"] = f"{target}#term-{term.id}"
         return found
+
+    def ask_box(self, url: str) -> str:
+        """The "Ask this lesson" box of a lesson whose URL (from the site root) is ``url``."""
+        return str(self.site.env.get_template("ask.html").module.box(
+            self.href("assets/ask/index.json"), self.page, self.href(markdown_path(url)), self.root))
 
     def slot_ids(self) -> list[str]:
         """The ids the rendered blocks give the page (glossary terms, sources, tables, charts, quizzes)."""

@@ -1,0 +1,153 @@
+"""After a build: the files that let learners ask the course, and hand it to an assistant.
+
+    python -m textbook.publish [SITE] [-f mkdocs.yml]
+
+Reads each lesson's built page (the lessons are the pages under "Lessons" in the nav) and writes
+into the site:
+
+- ``assets/ask/index.json``: the passages the "Ask this lesson" box searches (``textbook.ask``);
+- ``<lesson>.md``, ``llms.txt`` and ``llms-full.txt``: the lessons as Markdown (``textbook.llms``).
+
+MkDocs runs this after every build through ``hooks/publish.py``; after a Zensical build, which runs
+no hooks, run the command above. No MkDocs import.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from bs4 import BeautifulSoup
+
+from . import ask, llms
+from .errors import ContentError
+from .glossary import load_glossary
+from .lessonshape import lessons_in_nav
+from .misconceptions import load_misconceptions
+from .linkcheck import markdown_settings
+from .render import markdown_path
+
+ROOT = "http://site.invalid/"       # a stand-in base for resolving links between pages of the site
+
+
+@dataclass
+class Published:
+    lessons: int
+    passages: int
+    index_bytes: int
+    markdown_bytes: int
+
+
+def _settings(config: Path) -> dict:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    return yaml.load(config.read_text(encoding="utf-8"), Loader=Loader) or {}
+
+
+def page_url(src: str, directory_urls: bool) -> str:
+    from .extension import page_url as url_of   # the one rule for a page's URL
+    return url_of(src, directory_urls)
+
+
+def page_file(site: Path, url: str) -> Path:
+    return site / unquote(url) / "index.html" if not url.endswith(".html") else site / unquote(url)
+
+
+def _site_path(page: str, href: str) -> str:
+    """A link in the page at ``page`` (from the site root) as a path from the site root."""
+    return urlsplit(urljoin(ROOT + page, href)).path.lstrip("/")
+
+
+def publish(site: Path, config: Path) -> Published:
+    """Write the Ask index, each lesson's Markdown, llms.txt and llms-full.txt into the built ``site``."""
+    root = config.parent
+    settings = _settings(config)
+    directory_urls = settings.get("use_directory_urls", True) is not False
+    docs = root / (settings.get("docs_dir") or "docs")
+    course = settings.get("site_name") or "This course"
+    summary = settings.get("site_description") or ""
+    options = markdown_settings(config)[1].get("textbook.extension", {})
+    glossary_file = docs / options.get("glossary", "glossary.yml")
+    glossary = load_glossary(glossary_file, glossary_file.relative_to(root).as_posix()) if glossary_file.exists() else {}
+
+    lessons, cut, texts = [], {}, []
+    glossary_href = ""
+    base = ""
+    for entry in lessons_in_nav(config):
+        url = page_url(entry.src, directory_urls)
+        path = page_file(site, url)
+        if not path.exists():
+            raise ContentError("mkdocs.yml", entry.line, f"the lesson '{entry.src}' has no built page at "
+                               f"{path.relative_to(site.parent) if site.parent in path.parents else path}",
+                               "Build the site first (mkdocs build, or zensical build), then run this.")
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        article = soup.find("article")
+        if article is None:
+            raise ContentError(entry.src, None, "its built page has no <article>",
+                               "Build the site with the course's theme (Material or Zensical).")
+        heading = article.find("h1")
+        title = ask.heading_text(heading) if heading is not None else entry.src
+        canonical = soup.find("link", rel="canonical")
+        absolute = canonical["href"] if canonical is not None and canonical.get("href") else url
+        if not base and absolute != url:
+            base = absolute[: len(absolute) - len(url)] if absolute.endswith(url) else ""
+        description = soup.find("meta", attrs={"name": "description"})
+        described = description.get("content", "") if description is not None else ""
+        term = article.select_one("a.fd-term[href]")
+        if term is not None and not glossary_href:
+            glossary_href = _site_path(url, term["href"].split("#")[0])
+        markdown = markdown_path(url)
+        lessons.append({"src": entry.src, "title": title, "url": url, "markdown": markdown,
+                        "description": described if described != summary else ""})
+        cut[entry.src] = ask.passages(article, title)
+        text = llms.lesson_markdown(article, absolute)
+        texts.append(text)
+        (site / markdown).parent.mkdir(parents=True, exist_ok=True)
+        (site / markdown).write_text(text, encoding="utf-8")
+
+    beliefs: dict[str, list[str]] = {}
+    misconceptions_file = docs / options.get("misconceptions", "misconceptions.yml")
+    for belief in load_misconceptions(misconceptions_file, misconceptions_file.relative_to(root).as_posix()).values():
+        beliefs.setdefault(belief.section, []).append(belief.statement)
+    index = ask.build_index([{key: lesson[key] for key in ("src", "title", "url", "markdown")} for lesson in lessons],
+                            cut, ask.synonym_groups(glossary, glossary_href), beliefs)
+    index_text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    index_file = site / ask.INDEX_PATH
+    index_file.parent.mkdir(parents=True, exist_ok=True)
+    index_file.write_text(index_text, encoding="utf-8")
+    (site / "llms.txt").write_text(llms.llms_txt(course, summary, base, lessons), encoding="utf-8")
+    (site / "llms-full.txt").write_text(llms.llms_full(course, summary, texts), encoding="utf-8")
+    return Published(len(lessons), len(index["passages"]), len(index_text.encode()),
+                     sum(len(text.encode()) for text in texts))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m textbook.publish", description=__doc__.split("\n\n")[0])
+    parser.add_argument("site", type=Path, nargs="?", default=Path("site"), help="the built site (default: site)")
+    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the course's mkdocs.yml")
+    args = parser.parse_args(argv)
+    if not args.config_file.is_file():
+        print(f"{args.config_file}: no such file; run this in the course folder or pass -f mkdocs.yml", file=sys.stderr)
+        return 2
+    if not args.site.is_dir():
+        print(f"{args.site}: no built site here; build it first (mkdocs build, or zensical build).", file=sys.stderr)
+        return 1
+    try:
+        done = publish(args.site.resolve(), args.config_file.resolve())
+    except ContentError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Wrote the Ask index ({done.passages} passages from {done.lessons} lessons, {done.index_bytes / 1024:.0f} KB), "
+          f"{done.lessons} lessons as Markdown, llms.txt and llms-full.txt into {args.site}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,391 @@
+/* "Ask this lesson": finds the passages of the course that answer a learner's question, in the browser.
+
+   The passages (paragraphs, list items, table rows, key terms, boxes, each with its heading) are in
+   assets/ask/index.json, written after the build by `python -m textbook.publish`. It is fetched from
+   this site the first time the box is used; the question itself never leaves the page.
+
+   Ranking: Okapi BM25 over lightly stemmed words. Each glossary term counts as one word whatever
+   spelling is used ("RLHF", "reinforcement learning from human feedback"), and in a question also the
+   everyday words the glossary lists for it (asked_as: "make things up" for hallucination), so a question
+   and a passage that name it differently still meet. A passage's score adds a share of its section's
+   (heading, neighbouring paragraphs, and the wrong beliefs the section corrects, from the
+   misconceptions file), and passages of the lesson being read get a lead. When the best passage matches
+   too little of the question's weight, the box says the course does not answer it and points to the
+   glossary entry or lesson closest to it. The values below were tuned on tests/ask_questions.yml;
+   tests/ask_questions_unseen.yml measures them on questions written apart. */
+(() => {
+  const TUNING = {
+    K1: 1.2, B: 0.75,             // BM25: term saturation, and how much a long passage is discounted
+    THIS_LESSON: 1.6,             // the lead a passage of the lesson being read gets
+    SUMMARY: 0.6,                 // a takeaway restates a section in short: the section itself comes first
+    SECTION: 1,                   // how much a passage's section adds to its own score
+    NEIGHBOUR: 0.15,              // how much each neighbouring passage in its section adds
+    SECTION_COVERAGE: 0.8,        // how much of the question the section may cover for the passage
+    COVERED: 0.4,                 // share of the question's weight the best passage must match
+    WEIGHT: 3,                    // least weight (summed idf) of the question's words the best passage must match
+    NEAREST: 0.25,                // share of the question a passage must match for its lesson to be suggested
+    RELATIVE: 0.35,               // a passage scoring under this share of the best is not shown
+    HEADING: 3,                   // a heading's words count this many times in its section
+    SHOWN: 3,
+  }
+
+  const STOP = new Set((
+    "a about above after again against all also am an and any are as at be because been before being " +
+    "below between both but by can could did do does doing done down during each else ever every few for " +
+    "from further get gets getting got had has have having he her here hers him his how i if in into is " +
+    "isn it its itself just let lot lots me mean means meant more most much my no nor not now of off on " +
+    "once only or other our out over own please really same she should so some still such tell than that " +
+    "the their them then there these they thing things this those through to too under until up us very " +
+    "was we were what whats when where which while who whom why will with would you your yours " +
+    "explain anyone someone something does actually kind sort way ok okay stuff basically"
+  ).split(" "))
+
+  /* A light English stemmer: plurals, -ing and -ed, -ly; enough to meet "models"/"model",
+     "training"/"trained"/"train", without the mistakes of aggressive stemming. */
+  function stem(word) {
+    if (word.length <= 3 || /^\d/.test(word)) return word
+    let w = word
+    if (w.endsWith("'s")) w = w.slice(0, -2)
+    if (w.endsWith("ies") && w.length > 4) w = w.slice(0, -3) + "y"
+    else if (w.endsWith("sses")) w = w.slice(0, -2)
+    else if (w.endsWith("s") && !/(ss|us|is|ys)$/.test(w) && w.length > 3) w = w.slice(0, -1)
+    for (const suffix of ["ingly", "edly", "ing", "ed"]) {
+      if (w.endsWith(suffix) && w.length - suffix.length >= 3 && /[aeiouy]/.test(w.slice(0, -suffix.length))) {
+        w = w.slice(0, -suffix.length)
+        if (/([^aeiouylsz])\1$/.test(w)) w = w.slice(0, -1)          // running -> run, stopped -> stop
+        else if (/[^aeiouy][aeiouy][^aeiouywx]$/.test(w) && w.length <= 4) w += "e"   // making -> make
+        break
+      }
+    }
+    if (w.endsWith("ly") && w.length > 5) w = w.slice(0, -2)
+    if (w.endsWith("e") && w.length > 4) w = w.slice(0, -1)            // make/making, use/using meet
+    return w
+  }
+
+  function words(text) {
+    return (String(text).toLowerCase().replace(/[’']/g, "'").match(/[a-z0-9]+(?:'s)?/g) || [])
+  }
+
+  /* Every word of a text, stemmed, stop words included: glossary phrases are matched on these
+     ("make things up" must not match any text with "make" in it). */
+  function runOf(text) {
+    return words(text).map((word) => stem(word.replace(/'s$/, "")))
+  }
+
+  function stems(text) {
+    const out = []
+    for (const word of words(text)) {
+      const bare = word.replace(/'s$/, "")
+      if (STOP.has(bare) || (bare.length < 2 && !/\d/.test(bare))) continue
+      out.push(stem(bare))
+    }
+    return out
+  }
+
+  class Index {
+    constructor(data) {
+      this.lessons = data.lessons
+      this.sections = data.sections
+      this.glossary = data.glossary || []
+      // Each spelling of each glossary term as a run of stemmed words, to recognise it in any text; the
+      // everyday words learners use for a term ("make things up"), in their questions only: a lesson may
+      // say "a made-up example" without meaning a hallucination.
+      this.phrases = new Map()                 // first word -> [{ run, concept }]
+      this.asked = new Map()
+      const add = (table, spelling, concept) => {
+        const run = runOf(spelling)
+        if (!run.length) return
+        if (!table.has(run[0])) table.set(run[0], [])
+        table.get(run[0]).push({ run, concept })
+      }
+      this.glossary.forEach((group, number) => {
+        for (const spelling of group.spellings) add(this.phrases, spelling, number)
+        for (const words of group.asked || []) add(this.asked, words, number)
+      })
+      this.passages = data.passages.map(([section, label, text, extra, summary]) => {
+        const [lesson, heading, anchor, beliefs] = this.sections[section]
+        const tokens = this.tokens(`${label} ${text} ${extra}`).all
+        const tf = new Map()
+        for (const token of tokens) tf.set(token, (tf.get(token) || 0) + 1)
+        return { lesson, heading, anchor, beliefs: beliefs || "", label, text, tf, length: tokens.length,
+                 factor: summary ? TUNING.SUMMARY : 1 }
+      })
+      // A passage is scored with its section too: a paragraph rarely repeats the words of the
+      // question its section answers, and a section's words say what each of its paragraphs is about.
+      this.groups = []
+      const bySection = new Map()
+      for (const passage of this.passages) {
+        const key = passage.lesson + "#" + passage.anchor
+        if (!bySection.has(key)) {
+          bySection.set(key, { tf: new Map(), length: 0 })
+          this.groups.push(bySection.get(key))
+        }
+        const group = bySection.get(key)
+        if (!group.length) {
+          // The heading says what the section is about; the wrong beliefs it corrects, how a learner asks.
+          for (const token of this.tokens(passage.heading).all) group.tf.set(token, (group.tf.get(token) || 0) + TUNING.HEADING)
+          for (const token of this.tokens(passage.beliefs, true).all) group.tf.set(token, (group.tf.get(token) || 0) + 1)
+        }
+        for (const [token, count] of passage.tf) group.tf.set(token, (group.tf.get(token) || 0) + count)
+        group.length += passage.length
+        passage.group = group
+      }
+      this.df = new Map()
+      for (const passage of this.passages)
+        for (const token of passage.tf.keys()) this.df.set(token, (this.df.get(token) || 0) + 1)
+      this.average = this.passages.reduce((sum, passage) => sum + passage.length, 0) / (this.passages.length || 1)
+      this.groupAverage = this.groups.reduce((sum, group) => sum + group.length, 0) / (this.groups.length || 1)
+    }
+
+    bm25(unique, tf, length, average) {
+      let score = 0, matched = 0
+      for (const token of unique) {
+        const count = tf.get(token)
+        if (!count) continue
+        const idf = this.idf(token)
+        matched += idf
+        score += idf * count * (TUNING.K1 + 1) / (count + TUNING.K1 * (1 - TUNING.B + TUNING.B * length / average))
+      }
+      return [score, matched]
+    }
+
+    /* The stems of a text, plus "@n" for each glossary term n it names (a question: or describes in
+       everyday words). */
+    tokens(text, question = false) {
+      const all = words(text).map((word) => word.replace(/'s$/, ""))
+      const run = all.map(stem)
+      const concepts = new Set()
+      const consumed = new Set()          // words an everyday phrasing stood for: "make" in "make things up"
+      for (const table of question ? [this.phrases, this.asked] : [this.phrases]) {
+        for (let at = 0; at < run.length; at++) {
+          for (const phrase of table.get(run[at]) || []) {
+            if (!phrase.run.every((part, offset) => run[at + offset] === part)) continue
+            concepts.add(phrase.concept)
+            if (table === this.asked) phrase.run.forEach((_part, offset) => consumed.add(at + offset))
+          }
+        }
+      }
+      const found = run.filter((part, at) => !consumed.has(at) && !STOP.has(all[at]) && (all[at].length > 1 || /\d/.test(all[at])))
+      return { stems: found, concepts, all: found.concat([...concepts].map((n) => "@" + n)) }
+    }
+
+    idf(token) {
+      const n = this.passages.length, df = this.df.get(token) || 0
+      return Math.log(1 + (n - df + 0.5) / (df + 0.5))
+    }
+
+    /* Passages ranked for a question, best first; `lesson` is the src of the lesson being read. */
+    search(question, lesson) {
+      const query = this.tokens(question, true)
+      const unique = [...new Set(query.all)]
+      const weight = unique.reduce((sum, token) => sum + this.idf(token), 0)
+      const current = this.lessons.findIndex((entry) => entry.src === lesson)
+      const own = this.passages.map((passage) => this.bm25(unique, passage.tf, passage.length, this.average))
+      const sections = new Map()
+      const scored = []
+      this.passages.forEach((passage, at) => {
+        // A paragraph's neighbours in its section tell what it is about ("The standard defense is…").
+        let [score, matched] = own[at]
+        if (score <= 0) return                       // a passage must share a word with the question itself
+        for (const near of [at - 1, at + 1]) {
+          const other = this.passages[near]
+          if (other && other.group === passage.group) score += TUNING.NEIGHBOUR * own[near][0]
+        }
+        if (!sections.has(passage.group)) sections.set(passage.group, this.bm25(unique, passage.group.tf, passage.group.length, this.groupAverage))
+        const [section, sectionMatched] = sections.get(passage.group)
+        score = (score + TUNING.SECTION * section) * passage.factor * (passage.lesson === current ? TUNING.THIS_LESSON : 1)
+        const covers = Math.max(matched, sectionMatched * TUNING.SECTION_COVERAGE)
+        scored.push({ passage, score, weight: covers, coverage: weight ? covers / weight : 0 })
+      })
+      scored.sort((a, b) => b.score - a.score)
+      const best = scored[0]
+      // Covered: the best passage matches enough of the question, and more than one common word of it.
+      const covered = Boolean(best) && best.coverage >= TUNING.COVERED && best.weight >= TUNING.WEIGHT
+      const results = covered ? scored.filter((hit) => hit.score >= best.score * TUNING.RELATIVE).slice(0, TUNING.SHOWN) : []
+      return { query, results, covered, scored, closest: this.closest(query, scored) }
+    }
+
+    /* Where to send a learner the course does not answer: a glossary term they named, else the lesson
+       whose passages matched the question most. */
+    closest(query, scored) {
+      const concept = [...query.concepts][0]
+      if (concept !== undefined) return { term: this.glossary[concept] }
+      if (!scored.length || scored[0].coverage < TUNING.NEAREST) return {}      // nothing near: no lesson to suggest
+      const totals = new Map()
+      for (const hit of scored.slice(0, 20)) totals.set(hit.passage.lesson, (totals.get(hit.passage.lesson) || 0) + hit.score)
+      let lesson = null, top = 0
+      for (const [number, total] of totals) if (total > top) { lesson = number; top = total }
+      return lesson === null ? {} : { lesson: this.lessons[lesson] }
+    }
+
+    /* Glossary terms a question names, for a definition above the passages. */
+    terms(query) {
+      return [...query.concepts].map((number) => this.glossary[number])
+    }
+  }
+
+  /* A passage's most relevant stretch (at most `size` words), as [text, highlighted?] pieces. */
+  function snippet(text, query, index, size = 48) {
+    const parts = text.split(/(\s+)/)
+    const wanted = new Set(query.stems)
+    for (const number of query.concepts)
+      for (const spelling of index.glossary[number].spellings) for (const part of stems(spelling)) wanted.add(part)
+    const hits = parts.map((part) => {
+      if (!part.trim()) return false
+      const found = stems(part)
+      return found.length > 0 && found.some((s) => wanted.has(s))
+    })
+    const wordsAt = parts.map((part, i) => (part.trim() ? i : -1)).filter((i) => i >= 0)
+    let start = 0, best = -1
+    for (let w = 0; w < wordsAt.length; w += 4) {
+      let count = 0
+      for (let k = w; k < Math.min(w + size, wordsAt.length); k++) if (hits[wordsAt[k]]) count++
+      if (count > best) { best = count; start = w }
+    }
+    start = Math.max(0, Math.min(start, wordsAt.length - size))
+    const from = wordsAt[start] ?? 0, to = wordsAt[Math.min(start + size, wordsAt.length) - 1] ?? parts.length - 1
+    const pieces = []
+    if (from > 0) pieces.push(["… ", false])
+    for (let i = from; i <= to; i++) pieces.push([parts[i], hits[i]])
+    if (to < parts.length - 1) pieces.push([" …", false])
+    return pieces
+  }
+
+  if (typeof module === "object" && module.exports) {           // Node: the ranking alone, for tests
+    module.exports = { Index, stem, stems, snippet, TUNING }
+    return
+  }
+
+  /* --- The box -------------------------------------------------------------------------------------- */
+  const loading = new Map()           // index URL -> Promise<Index>, kept across instant navigation
+
+  function load(url) {
+    const absolute = new URL(url, document.baseURI).href
+    if (!loading.has(absolute)) {
+      loading.set(absolute, fetch(absolute, { credentials: "same-origin" })
+        .then((response) => { if (!response.ok) throw new Error(response.status); return response.json() })
+        .then((data) => new Index(data))
+        .catch((error) => { loading.delete(absolute); throw error }))
+    }
+    return loading.get(absolute)
+  }
+
+  function element(tag, attributes = {}, ...children) {
+    const node = document.createElement(tag)
+    for (const [key, value] of Object.entries(attributes)) {
+      if (key === "className") node.className = value
+      else node.setAttribute(key, value)
+    }
+    for (const child of children) node.append(child)
+    return node
+  }
+
+  function link(href, text) {
+    return element("a", { href }, text)
+  }
+
+  function render(box, index, question, found) {
+    const answer = box.querySelector(".fd-ask__answer")
+    const status = box.querySelector(".fd-ask__status")
+    const root = box.dataset.root
+    const lesson = box.dataset.lesson
+    answer.replaceChildren()
+    const current = index.lessons.findIndex((entry) => entry.src === lesson)
+    if (!found.covered) {
+      const reply = element("p", { className: "fd-ask__none" },
+        "This course does not seem to answer that: no passage matches enough of your question. ")
+      const closest = found.closest
+      if (closest.term && closest.term.href) {
+        reply.append("The glossary explains ", link(root + closest.term.href, closest.term.term), ".")
+      } else if (closest.lesson) {
+        reply.append("The nearest lesson is ", link(root + closest.lesson.url, closest.lesson.title), ".")
+      } else {
+        reply.append("Try other words, or look in the ", link(root + (index.glossary[0]?.href.split("#")[0] || ""), "glossary"), ".")
+      }
+      answer.append(reply)
+      status.textContent = "Not covered by this course."
+      return
+    }
+    for (const term of index.terms(found.query).slice(0, 1)) {
+      const definition = element("p", { className: "fd-ask__term" },
+        element("strong", {}, term.term), ": " + term.definition + " ")
+      if (term.href) definition.append(link(root + term.href, "Glossary entry"))
+      answer.append(definition)
+    }
+    const list = element("ol", { className: "fd-ask__results" })
+    for (const hit of found.results) {
+      const passage = hit.passage
+      const entry = index.lessons[passage.lesson]
+      const href = passage.lesson === current ? "#" + passage.anchor
+        : root + entry.url + (passage.anchor ? "#" + passage.anchor : "")
+      const where = element("p", { className: "fd-ask__where" }, link(href, passage.heading))
+      if (passage.lesson !== current) where.append(element("span", { className: "fd-ask__lesson" }, " · " + entry.title))
+      if (passage.label) where.append(element("span", { className: "fd-ask__label-box" }, " · " + passage.label))
+      const text = element("p", { className: "fd-ask__text" })
+      for (const [piece, marked] of snippet(passage.text, found.query, index)) {
+        text.append(marked ? element("mark", {}, piece) : piece)
+      }
+      list.append(element("li", {}, where, text))
+    }
+    answer.append(list)
+    const count = found.results.length
+    status.textContent = `${count} passage${count === 1 ? "" : "s"} found. First: ${found.results[0].passage.heading}.`
+  }
+
+  function mount(box) {
+    if (box.dataset.mounted) return
+    box.dataset.mounted = "true"
+    const form = box.querySelector(".fd-ask__form")
+    const input = box.querySelector(".fd-ask__input")
+    const status = box.querySelector(".fd-ask__status")
+    form.hidden = false
+    const warm = () => load(box.dataset.index).catch(() => {})
+    input.addEventListener("focus", warm, { once: true })
+    form.addEventListener("submit", (event) => {
+      event.preventDefault()
+      const question = input.value.trim()
+      if (!question) { status.textContent = "Type a question first."; return }
+      status.textContent = "Searching the course…"
+      load(box.dataset.index).then((index) => {
+        render(box, index, question, index.search(question, box.dataset.lesson))
+      }, () => {
+        box.querySelector(".fd-ask__answer").replaceChildren(element("p", { className: "fd-ask__none" },
+          "The course's passages could not be loaded, so the box cannot answer here. " +
+          "The site may have been built without them (python -m textbook.publish writes them)."))
+        status.textContent = "The passages could not be loaded."
+      })
+    })
+    const copy = box.querySelector(".fd-ask__copy")
+    const copied = box.querySelector(".fd-ask__copied")
+    if (copy && navigator.clipboard) {
+      copy.hidden = false
+      copy.addEventListener("click", () => {
+        const text = fetch(new URL(box.dataset.markdown, document.baseURI).href)
+          .then((response) => { if (!response.ok) throw new Error(response.status); return response.text() })
+          .then((markdown) => copy.dataset.instruction + "\n\n" + markdown)
+        const done = (markdown) => {
+          copied.textContent = `Copied: this lesson as Markdown (${markdown.split(/\s+/).length.toLocaleString("en")} words) ` +
+            "with a line asking the assistant to answer from it. Paste it into your assistant."
+        }
+        const failed = () => {
+          copied.textContent = "Your browser did not allow copying. Open the lesson as Markdown (link above) and copy it from there."
+        }
+        // A ClipboardItem that waits for the text keeps the click's permission while the file loads.
+        if (typeof ClipboardItem === "function" && navigator.clipboard.write) {
+          const blob = text.then((markdown) => new Blob([markdown], { type: "text/plain" }))
+          navigator.clipboard.write([new ClipboardItem({ "text/plain": blob })])
+            .then(() => text.then(done), () => text.then((markdown) => navigator.clipboard.writeText(markdown).then(() => done(markdown))).catch(failed))
+        } else {
+          text.then((markdown) => navigator.clipboard.writeText(markdown).then(() => done(markdown))).catch(failed)
+        }
+      })
+    }
+  }
+
+  function mountAll() {
+    document.querySelectorAll(".fd-ask__body[data-index]").forEach(mount)
+  }
+
+  if (typeof document$ !== "undefined") document$.subscribe(mountAll)
+  else document.addEventListener("DOMContentLoaded", mountAll)
+})()

@@ -1,0 +1,361 @@
+""""Ask this lesson" and the course for assistants: passages and Markdown cut from built pages.
+
+HTML in, passages or Markdown out (unit); then the real course built, its index, Markdown files and
+llms.txt (build); the box in Chromium, its answers measured on the learner questions (browser).
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from playwright.sync_api import expect
+
+from textbook import ask, llms
+from textbook.errors import ContentError
+from textbook.glossary import load_glossary
+
+ROOT = Path(__file__).resolve().parent.parent
+ASK_JS = ROOT / "overrides" / "assets" / "javascripts" / "ask.js"
+LESSONS = ["training-data", "pretraining", "fine-tuning", "rlhf", "reasoning-models", "failure-modes", "bias"]
+
+ARTICLE = """<article class="md-content__inner md-typeset">
+<a class="md-content__button md-icon" href="https://example.org/edit">edit</a>
+<h1 id="pretraining">2. Pretraining<a class="headerlink" href="#pretraining">¶</a></h1>
+<p>Start typing a message on your phone and the keyboard offers a next word, guessed from the words before.</p>
+<h2 id="learning-objectives">Learning objectives<a class="headerlink" href="#learning-objectives">¶</a></h2>
+<ul><li>explain next-token prediction in plain words to a friend</li></ul>
+<h2 id="the-game">The game: guess the next token<a class="headerlink" href="#the-game">¶</a></h2>
+<p>GPT-3 has <span class="fd-fact fd-fact--reported">175 billion parameters<sup class="fd-fact__q"><a href="../sources/#src-brown2020" title="t">reported</a></sup></span>, each one a dial that training sets.</p>
+<p>Each <a class="fd-term" href="../glossary/#term-token" title="The unit of text">token</a> is a small piece of text, often a word or part of one.</p>
+<div class="admonition example"><p class="admonition-title">Worked example: one prediction</p>
+<p>The model gives "coffee" a probability of one half, and the loss is small when coffee comes next.</p>
+<pre><code>loss = -log(p)</code></pre></div>
+<table><thead><tr><th>Model</th><th>Parameters</th></tr></thead>
+<tbody><tr><td>GPT-3</td><td>175B</td></tr><tr><td>Llama 2</td><td>70B</td></tr></tbody></table>
+<div class="fd-quiz" data-quiz="pretraining"><fieldset class="fd-q" data-kind="single">
+<legend class="fd-q__legend"><span class="fd-q__number">Question 1 of 1</span> <span class="fd-q__text">What does pretraining teach?</span></legend>
+<ul class="fd-q__options"><li class="fd-opt" data-correct="true"><input type="radio"><label>To predict the next token from the ones before it.</label><p class="fd-opt__feedback" hidden>Correct — the text itself is the answer key.</p></li>
+<li class="fd-opt" data-correct="false"><input type="radio"><label>To sort statements into true and false ones.</label><p class="fd-opt__feedback" hidden>Not quite — nothing says what is true.</p></li></ul>
+<details class="fd-q__answer"><summary>Show the answer</summary><ul><li><strong>Right:</strong> To predict the next token.</li></ul></details>
+</fieldset></div>
+<figure class="fd-chart"><img alt="Dots rising to the right" src="data:image/svg+xml;base64,AA"><figcaption>Compute over time. Sources: <a href="../sources/#src-x">Epoch</a>.</figcaption>
+<details class="fd-chart__data"><summary>Data</summary><table><thead><tr><th>Model</th><th>FLOP</th></tr></thead><tbody><tr><td>GPT-3</td><td>3.14e23</td></tr></tbody></table></details></figure>
+<section class="fd-ask" aria-labelledby="ask-this-lesson"><h2 id="ask-this-lesson">Ask this lesson</h2><div class="fd-ask__body"><p>Ask a question in your own words and more words here.</p></div></section>
+</article>"""
+
+
+def article() -> BeautifulSoup:
+    return BeautifulSoup(ARTICLE, "html.parser").find("article")
+
+
+# --- Passages --------------------------------------------------------------------------------------
+
+
+def test_passages_are_the_teaching_text_under_their_headings():
+    cut = ask.passages(article(), "2. Pretraining")
+    texts = [passage.text for passage in cut]
+    # The intro sits under the lesson's title; the framing sections, quiz, chart, code and box are left out.
+    assert cut[0].heading == "2. Pretraining" and cut[0].anchor == ""
+    assert not any("explain next-token prediction" in text for text in texts)      # learning objectives
+    assert not any("sort statements" in text or "Correct" in text for text in texts)  # the quiz
+    assert not any("Dots rising" in text or "3.14e23" in text for text in texts)      # the chart
+    assert not any("-log(p)" in text for text in texts)                               # code
+    assert not any("your own words" in text for text in texts)                        # the box itself
+    # A fact reads as the reader sees it, without its qualifier's label.
+    assert any("GPT-3 has 175 billion parameters , each one a dial" in text for text in texts)
+    assert not any("reported" in text for text in texts)
+    game = [passage for passage in cut if passage.anchor == "the-game"]
+    assert {passage.heading for passage in game} == {"The game: guess the next token"}
+    # A box answers as a whole, labelled with its title; a small table is one passage, its headings as extra words.
+    box = [passage for passage in game if passage.label]
+    assert box and box[0].label == "Worked example: one prediction" and "probability of one half" in box[0].text
+    table = [passage for passage in game if passage.extra]
+    assert table and "GPT-3 · 175B" in table[0].text and table[0].extra == "Model Parameters"
+
+
+def test_short_paragraphs_join_the_next_in_their_section_but_never_cross_a_heading():
+    html = ("<article><h2 id='a'>A</h2><p>A base model is:</p><ul><li>a predictor of documents, trained on text</li></ul>"
+            "<h2 id='b'>B</h2><p>A short one, on its own.</p></article>")
+    cut = ask.passages(BeautifulSoup(html, "html.parser").find("article"), "T")
+    assert [(passage.anchor, passage.text) for passage in cut] == [
+        ("a", "A base model is: a predictor of documents, trained on text"), ("b", "A short one, on its own.")]
+
+
+def test_the_index_keeps_each_section_once_and_the_glossary_with_its_everyday_words(tmp_path):
+    glossary = tmp_path / "glossary.yml"
+    glossary.write_text('hallucination:\n  term: "hallucination"\n  aliases: ["hallucinate"]\n'
+                        '  asked_as: ["make things up"]\n  definition: "A false statement given as fact."\n')
+    groups = ask.synonym_groups(load_glossary(glossary), "glossary/")
+    assert groups == [{"id": "hallucination", "term": "hallucination", "spellings": ["hallucination", "hallucinate"],
+                       "asked": ["make things up"], "definition": "A false statement given as fact.",
+                       "href": "glossary/#term-hallucination"}]
+    lessons = [{"src": "pretraining.md", "title": "2. Pretraining", "url": "pretraining/", "markdown": "pretraining.md"}]
+    index = ask.build_index(lessons, {"pretraining.md": ask.passages(article(), "2. Pretraining")}, groups,
+                            {"pretraining.md#the-game": ["Pretraining teaches what is true."]})
+    assert index["format"] == ask.FORMAT and index["lessons"] == lessons
+    assert [section[2] for section in index["sections"]] == ["", "the-game"]
+    assert index["sections"][1][3] == "Pretraining teaches what is true."
+    assert all(row[0] in (0, 1) for row in index["passages"])
+
+
+def test_everyday_words_in_the_glossary_are_checked_with_their_line(tmp_path):
+    glossary = tmp_path / "glossary.yml"
+    glossary.write_text('hallucination:\n  term: "hallucination"\n  asked_as: "make things up"\n'
+                        '  definition: "A false statement given as fact."\n'
+                        'sycophancy:\n  term: "sycophancy"\n  asked_as: ["tells me <b>what</b> I want"]\n'
+                        '  definition: "Telling users what they want to hear."\n')
+    with pytest.raises(ContentError) as caught:
+        load_glossary(glossary, "docs/glossary.yml")
+    message = str(caught.value)
+    assert "docs/glossary.yml:3" in message and "asked_as must be a list" in message
+    assert "docs/glossary.yml:7" in message
+
+
+def test_a_phrasing_stands_for_one_term_only(tmp_path):
+    glossary = tmp_path / "glossary.yml"
+    glossary.write_text('a-term:\n  term: "alpha"\n  asked_as: ["same words"]\n  definition: "First."\n'
+                        'b-term:\n  term: "beta"\n  asked_as: ["Same words"]\n  definition: "Second."\n')
+    with pytest.raises(ContentError, match=r"glossary.yml:7: the phrasing 'Same words' is asked as both 'a-term' and 'b-term'"):
+        load_glossary(glossary, "docs/glossary.yml")
+
+
+# --- The lesson as Markdown ------------------------------------------------------------------------
+
+
+def test_a_lesson_as_markdown_keeps_what_the_reader_sees_and_no_answers():
+    text = llms.lesson_markdown(article(), "https://course.example/pretraining/")
+    assert text.startswith("# 2. Pretraining\n")
+    assert "¶" not in text and "edit" not in text.split("\n")[0]
+    assert "GPT-3 has 175 billion parameters (reported), each one a dial that training sets." in text
+    assert "Each token is a small piece of text" in text                     # glossary marks: the word alone
+    assert "> **Worked example: one prediction**" in text
+    assert "> ```\n> loss = -log(p)\n> ```" in text
+    assert "| Model | Parameters |\n|---|---|\n| GPT-3 | 175B |" in text
+    assert "**Question 1 of 1.** What does pretraining teach?" in text
+    assert "- [ ] To predict the next token from the ones before it." in text
+    assert "Correct" not in text and "Right:" not in text and "Not quite" not in text   # no answers
+    assert "*Chart: Dots rising to the right*" in text
+    assert "[Epoch](https://course.example/sources/#src-x)" in text                     # links made absolute
+    assert "| GPT-3 | 3.14e23 |" in text                                                # the chart's data
+    assert "Ask this lesson" not in text and "your own words" not in text
+    assert text.rstrip().endswith("Source: https://course.example/pretraining/")
+
+
+def test_markdown_escapes_text_that_would_read_as_markup():
+    html = "<article><p>Use a *star*, [brackets] and a | pipe; &lt;b&gt; is text.</p></article>"
+    text = llms.lesson_markdown(BeautifulSoup(html, "html.parser").find("article"), "https://x.example/")
+    assert r"Use a \*star\*, \[brackets\] and a \| pipe; \<b\> is text." in text
+
+
+def test_llms_txt_follows_the_convention():
+    lessons = [{"title": "2. Pretraining", "markdown": "pretraining.md", "description": "How a model learns."}]
+    text = llms.llms_txt("A Course", "What it is.", "https://course.example/", lessons)
+    assert text.startswith("# A Course\n\n> What it is.\n")
+    assert "## Lessons\n\n- [2. Pretraining](https://course.example/pretraining.md): How a model learns." in text
+    assert "- [The whole course in one file](https://course.example/llms-full.txt)" in text
+
+
+# --- The real course, built ------------------------------------------------------------------------
+
+
+def test_the_build_publishes_the_index_the_markdown_and_llms_txt(built_site):
+    index = json.loads((built_site / ask.INDEX_PATH).read_text(encoding="utf-8"))
+    assert [lesson["src"] for lesson in index["lessons"]] == [f"{name}.md" for name in LESSONS]
+    assert len(index["passages"]) > 300 and len(index["glossary"]) > 50
+    llms_txt = (built_site / "llms.txt").read_text(encoding="utf-8")
+    for name in LESSONS:
+        box = BeautifulSoup((built_site / name / "index.html").read_text(encoding="utf-8"), "html.parser").select_one(
+            "section.fd-ask .fd-ask__body")
+        assert box is not None and box["data-markdown"] == f"../{name}.md", name
+        assert box["data-index"] == "../assets/ask/index.json"
+        markdown = (built_site / f"{name}.md").read_text(encoding="utf-8")
+        assert markdown.startswith("# ") and "(reported)" in markdown, name
+        assert "Show the answer" not in markdown and "Right:" not in markdown, name
+        assert f"/{name}.md)" in llms_txt
+    full = (built_site / "llms-full.txt").read_text(encoding="utf-8")
+    assert full.count("\n# ") + full.startswith("# ") >= len(LESSONS) + 1
+    # Only lessons have the box: not the home page, a lab or the glossary.
+    for page in ("index.html", "labs/rlhf/index.html", "glossary/index.html"):
+        assert "fd-ask" not in (built_site / page).read_text(encoding="utf-8"), page
+
+
+def test_publish_names_a_lesson_that_was_not_built(tmp_path, capsys):
+    from textbook.publish import main
+
+    (tmp_path / "site").mkdir()
+    config = tmp_path / "mkdocs.yml"
+    config.write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    (tmp_path / "docs").mkdir()
+    assert main([str(tmp_path / "site"), "-f", str(config)]) == 1
+    error = capsys.readouterr().err
+    assert re.search(r"mkdocs.yml:\d+: the lesson 'training-data.md' has no built page", error), error
+    assert "Build the site first" in error and "Traceback" not in error
+
+
+# --- In the browser --------------------------------------------------------------------------------
+
+
+def load_questions(name: str) -> list[dict]:
+    return yaml.safe_load((Path(__file__).parent / name).read_text(encoding="utf-8"))
+
+
+def run_questions(browser, built_site, questions: list[dict]) -> list[dict]:
+    """ask.js's ranking on every question, in Chromium, on a blank page (the site's policy forbids eval)."""
+    page = browser.new_page()
+    page.goto("about:blank")
+    found = page.evaluate("""([source, data, questions]) => {
+        const module = { exports: {} }
+        new Function("module", source)(module)
+        const index = new module.exports.Index(data)
+        return questions.map((q) => {
+            const started = performance.now()
+            const found = index.search(q.ask, q.from)
+            return { covered: found.covered, ms: performance.now() - started,
+                     results: found.results.map((hit) => ({ lesson: index.lessons[hit.passage.lesson].src,
+                                                            anchor: hit.passage.anchor, text: hit.passage.text })) }
+        })
+    }""", [ASK_JS.read_text(encoding="utf-8"), json.loads((built_site / ask.INDEX_PATH).read_text(encoding="utf-8")),
+           questions])
+    page.close()
+    return found
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+def score(questions: list[dict], found: list[dict]) -> dict:
+    """Share of answerable questions with the answering passage among the answers shown (top 3), and of
+    questions no lesson answers that get the "not covered" reply."""
+    right = covered = unanswered = said_so = 0
+    for question, answer in zip(questions, found):
+        if question["answer"] == "none":
+            unanswered += 1
+            said_so += not answer["covered"]
+            continue
+        covered += 1
+        page = question["answer"].partition("#")[0]
+        right += any(hit["lesson"] == page and _normal(question["quote"]) in _normal(hit["text"])
+                     for hit in answer["results"][:3])
+    return {"top3": right / covered, "none": said_so / unanswered, "covered": covered, "unanswered": unanswered}
+
+
+@pytest.mark.parametrize("name, top3, none", [
+    # The questions the ranking was tuned on, and a set written apart from the ranking and never looked at.
+    ("ask_questions.yml", 0.57, 0.80),
+    ("ask_questions_unseen.yml", 0.62, 0.70),
+])
+def test_the_answers_are_measured_on_learner_questions(browser, built_site, name, top3, none):
+    questions = load_questions(name)
+    result = score(questions, run_questions(browser, built_site, questions))
+    print(f"\n{name}: right passage in the top 3 for {result['top3']:.0%} of {result['covered']} questions; "
+          f"'not covered' for {result['none']:.0%} of {result['unanswered']} questions no lesson answers")
+    assert result["top3"] >= top3 and result["none"] >= none, result
+
+
+@pytest.mark.xfail(strict=True, reason="the goal is the right passage in the top 3 for 85% of learner questions; "
+                                       "word matching with glossary synonyms reaches about 60%")
+def test_the_right_passage_is_in_the_top_3_for_85_percent_of_learner_questions(browser, built_site):
+    questions = load_questions("ask_questions.yml") + load_questions("ask_questions_unseen.yml")
+    result = score(questions, run_questions(browser, built_site, questions))
+    assert result["top3"] >= 0.85 and result["none"] == 1, result
+
+
+def outside_requests(page) -> list[str]:
+    found: list[str] = []
+    page.on("request", lambda request: found.append(request.url)
+            if not request.url.startswith(("http://127.0.0.1", "data:", "about:")) else None)
+    return found
+
+
+def ask_box(page, question: str) -> None:
+    page.fill("#fd-ask-question", question)
+    page.press("#fd-ask-question", "Enter")
+    expect(page.locator(".fd-ask__status")).to_contain_text(re.compile(r"found|Not covered"))
+
+
+@pytest.mark.parametrize("lesson, question, section", [
+    ("pretraining/", "what does the temperature setting do?", "temperature-sharpening-or-flattening-the-list"),
+    ("failure-modes/", "why does it agree with everything I say?", "where-it-comes-from"),
+    ("reasoning-models/", "what is GRPO?", "grpo-scoring-each-answer-against-its-group"),
+    ("bias/", "what went wrong with that hospital algorithm?", "a-health-algorithm-that-measured-cost-instead-of-need"),
+])
+def test_a_question_typed_into_the_box_brings_its_passage_first(browser, site_url, lesson, question, section):
+    page = browser.new_page()
+    outside = outside_requests(page)
+    page.goto(site_url + lesson, wait_until="networkidle")
+    ask_box(page, question)
+    first = page.locator(".fd-ask__results > li").first
+    assert first.locator(".fd-ask__where a").get_attribute("href") == f"#{section}"
+    assert first.locator("mark").count() >= 1                      # the matched words are highlighted
+    assert page.locator(".fd-ask__results > li").count() <= 3
+    assert not outside, outside
+    page.close()
+
+
+def test_a_question_no_lesson_answers_gets_the_not_covered_reply(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "pretraining/", wait_until="networkidle")
+    ask_box(page, "how do I get my guitar in tune?")
+    reply = page.locator(".fd-ask__none")
+    assert "does not seem to answer that" in reply.inner_text()
+    assert page.locator(".fd-ask__results").count() == 0
+    assert "Not covered" in page.locator(".fd-ask__status").inner_text()
+    # A question naming a glossary term the passages do not answer well points to the term's entry.
+    ask_box(page, "quantization?")
+    assert page.locator(".fd-ask__answer a[href*='glossary/#term-quantization']").count() >= 1
+    page.close()
+
+
+def test_the_box_is_used_with_the_keyboard_alone(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "rlhf/", wait_until="networkidle")
+    page.focus("#fd-ask-question")
+    page.keyboard.type("what is a reward model?")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".fd-ask__results > li")
+    # The status line is announced (role=status); Tab goes on to the answers' links.
+    assert page.get_attribute(".fd-ask__status", "role") == "status"
+    page.keyboard.press("Tab")                       # the Ask button
+    page.keyboard.press("Tab")                       # the first link of the answer
+    focused = page.evaluate("document.activeElement.closest('.fd-ask__answer') !== null")
+    assert focused
+    target = page.evaluate("document.activeElement.getAttribute('href')")
+    page.keyboard.press("Enter")
+    if target.startswith("#"):
+        page.wait_for_url(re.compile(re.escape(target) + "$"))
+    page.close()
+
+
+def test_the_box_works_after_instant_navigation_and_is_not_printed(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "pretraining/", wait_until="networkidle")
+    page.evaluate("window.__sameDocument = true")
+    page.locator("a.md-footer__link--next").click()
+    page.wait_for_url(re.compile(r".*/fine-tuning/(#.*)?$"), wait_until="commit")
+    page.wait_for_selector(".fd-ask__form:not([hidden])")
+    assert page.evaluate("window.__sameDocument === true")
+    ask_box(page, "what does distillation mean?")
+    assert page.locator(".fd-ask__results > li").count() >= 1
+    page.emulate_media(media="print")
+    assert not page.locator("section.fd-ask").is_visible()
+    page.close()
+
+
+def test_the_copy_button_puts_the_lesson_on_the_clipboard(browser, site_url, built_site):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    outside = outside_requests(page)
+    page.goto(site_url + "pretraining/", wait_until="networkidle")
+    page.locator(".fd-ask__copy").click()
+    expect(page.locator(".fd-ask__copied")).to_contain_text("Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Answer my questions using only the lesson below")
+    assert copied.endswith((built_site / "pretraining.md").read_text(encoding="utf-8"))
+    assert not outside, outside
+    context.close()
+
