@@ -189,6 +189,41 @@ def test_quiz_questions_print_in_their_chapter_without_answers(book):
         assert "Show the answer" not in "".join(book.raw[page] for page in pages)
 
 
+def structure(reader: PdfReader) -> list[dict]:
+    """Every element of the PDF's structure tree (its tags), in reading order."""
+    found: list[dict] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return
+        if "/S" in node:
+            found.append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if hasattr(kid, "get_object"):
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def test_the_book_is_a_tagged_pdf_with_alt_text_on_every_figure(book):
+    """PDF/UA-1: tags in reading order, the document's language and title, and each chart's description."""
+    root = book.reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and root["/Lang"] == "en"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert book.reader.metadata.title == "From Data to Assistant"
+    tags = structure(book.reader)
+    kinds = [str(tag["/S"]) for tag in tags]
+    for kind in ("/H1", "/H2", "/P", "/L", "/LI", "/Table", "/TH", "/TD", "/Figure", "/Link"):
+        assert kind in kinds, f"no {kind} tag"
+    figures = [tag for tag in tags if tag["/S"] == "/Figure"]
+    assert len(figures) >= 4 and all(str(tag.get("/Alt", "")).strip() for tag in figures)
+    headings = [tag for tag in tags if str(tag["/S"]) in ("/H1", "/H2")]
+    assert len(headings) >= 7 * 8                # every chapter's title and sections, tagged as headings
+
+
 def test_the_ask_box_is_not_printed(book):
     """ "Ask this lesson" only works on screen: neither its heading nor its form reaches the book."""
     text = book.text(range(len(book.texts)))

@@ -661,7 +661,10 @@ def render(document: str, site: Path, output: Path, edition: Edition, book: Book
             problems.append(ContentError(page, None, f"an image could not be drawn: {message}", HINT_IMAGE))
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
     output.parent.mkdir(parents=True, exist_ok=True)
-    rendered.write_pdf(output, pdf_identifier=f"{edition.title} {edition.date:%Y%m%d%H%M%S}".encode())
+    # PDF/UA-1: a tagged PDF (headings, paragraphs, lists, tables, figures with their alt text, in reading
+    # order), with its language and title, so screen readers and reflowing readers can use it.
+    rendered.write_pdf(output, pdf_identifier=f"{edition.title} {edition.date:%Y%m%d%H%M%S}".encode(),
+                       pdf_variant="pdf/ua-1")
     return len(rendered.pages)
 
 
