@@ -493,7 +493,10 @@ def load_book(site: Path, docs: Path, root: Path, site_url: str) -> tuple[Book, 
     return book, problems
 
 
-def assemble(book: Book, edition: Edition) -> str:
+def prepare(book: Book) -> list[tuple[Chapter, Tag]]:
+    """Each chapter's article made ready for a book, in order: cleaned for print, figures numbered,
+    the quiz pointing at the answer key, ids and links made unique inside the book. The PDF and the
+    EPUB (``textbook.epub``) are laid out from these."""
     soup = BeautifulSoup("", "html.parser")
     problems: list[ContentError] = []
     bodies: list[tuple[Chapter, Tag]] = []
@@ -522,7 +525,11 @@ def assemble(book: Book, edition: Edition) -> str:
             quiz.append(note)
         rewrite_links(book, chapter, ids)
         bodies.append((chapter, chapter.article))
+    return bodies
 
+
+def assemble(book: Book, edition: Edition) -> str:
+    bodies = prepare(book)
     out = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(edition.title)}</title>']
     stamp = edition.date.strftime("%Y-%m-%dT%H:%M:%SZ")
     for name, value in (("author", edition.author), ("description", edition.description),
