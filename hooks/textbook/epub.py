@@ -12,12 +12,10 @@ is reproducible: its date is the edition's (``SOURCE_DATE_EPOCH`` or the last co
 """
 from __future__ import annotations
 
-import argparse
 import base64
 import html
 import re
 import sys
-import time
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -272,34 +270,8 @@ def export(site: Path, output: Path, root: Path, docs: Path | None = None) -> in
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m textbook.epub", description=__doc__.split("\n\n")[0])
-    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the course's mkdocs.yml")
-    parser.add_argument("-d", "--site-dir", type=Path, default=None, help="where to build the site (default: site/)")
-    parser.add_argument("--no-build", action="store_true", help="use the site already built in --site-dir")
-    parser.add_argument("-o", "--output", default=EPUB_NAME, help=f"file name inside the site (default: {EPUB_NAME})")
-    args = parser.parse_args(argv)
-    config = args.config_file.resolve()
-    if not config.exists():
-        print(f"{args.config_file}: no such file; run this in the course folder or pass -f mkdocs.yml", file=sys.stderr)
-        return 2
-    root = config.parent
-    site = (args.site_dir or root / "site").resolve()
-    start = time.perf_counter()
-    if not args.no_build:
-        print(f"Building the site in {site} …", file=sys.stderr)
-        if pdf.build_site(config, site, "") != 0:
-            print("The site did not build; fix the errors above first.", file=sys.stderr)
-            return 1
-    output = site / args.output
-    try:
-        parts = export(site, output, root)
-    except ContentError as error:
-        print(error, file=sys.stderr)
-        print("\nThe EPUB was not written.", file=sys.stderr)
-        output.unlink(missing_ok=True)
-        return 1
-    print(f"Wrote {output} ({parts} files of text) in {time.perf_counter() - start:.1f} s.")
-    return 0
+    args = pdf.book_arguments("python -m textbook.epub", __doc__.split("\n\n")[0], EPUB_NAME).parse_args(argv)
+    return pdf.run_book(args, "EPUB", export, "files of text")
 
 
 if __name__ == "__main__":

@@ -718,19 +718,19 @@ def missing_tools() -> list[str]:
     return [name for name, module in (("WeasyPrint", "weasyprint"),) if importlib.util.find_spec(module) is None]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m textbook.pdf", description=__doc__.split("\n\n")[0])
+def book_arguments(prog: str, description: str, default_name: str) -> argparse.ArgumentParser:
+    """The options the book commands share (this one and ``textbook.epub``)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the course's mkdocs.yml")
     parser.add_argument("-d", "--site-dir", type=Path, default=None, help="where to build the site (default: site/)")
     parser.add_argument("--no-build", action="store_true", help="use the site already built in --site-dir")
-    parser.add_argument("-o", "--output", default=PDF_NAME, help=f"file name inside the site (default: {PDF_NAME})")
-    parser.add_argument("--for-deployment", action="store_true",
-                        help="refuse a site URL readers cannot open (unset, or this machine's own)")
-    args = parser.parse_args(argv)
-    if missing := missing_tools():
-        print(f"The PDF book needs {' and '.join(missing)}, which a plain install leaves out.\n"
-              "  Install with: .venv/bin/pip install -e '.[pdf]'", file=sys.stderr)
-        return 2
+    parser.add_argument("-o", "--output", default=default_name, help=f"file name inside the site (default: {default_name})")
+    return parser
+
+
+def run_book(args: argparse.Namespace, kind: str, write, unit: str, link: str = "") -> int:
+    """Build the site (unless --no-build), then ``write(site, output, root)``, which returns a count of
+    ``unit``; a contributor's mistake is printed with its file and line, and nothing is left half-written."""
     config = args.config_file.resolve()
     if not config.exists():
         print(f"{args.config_file}: no such file; run this in the course folder or pass -f mkdocs.yml", file=sys.stderr)
@@ -740,20 +740,33 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     if not args.no_build:
         print(f"Building the site in {site} …", file=sys.stderr)
-        if build_site(config, site, args.output) != 0:
+        if build_site(config, site, link) != 0:
             print("The site did not build; fix the errors above first.", file=sys.stderr)
             return 1
     output = site / args.output
     print("Laying out the book …", file=sys.stderr)
     try:
-        pages = export(site, output, root, for_deployment=args.for_deployment)
+        count = write(site, output, root)
     except ContentError as error:
         print(error, file=sys.stderr)
-        print("\nThe PDF was not written.", file=sys.stderr)
+        print(f"\nThe {kind} was not written.", file=sys.stderr)
         output.unlink(missing_ok=True)
         return 1
-    print(f"Wrote {output} ({pages} pages) in {time.perf_counter() - start:.1f} s.")
+    print(f"Wrote {output} ({count} {unit}) in {time.perf_counter() - start:.1f} s.")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = book_arguments("python -m textbook.pdf", __doc__.split("\n\n")[0], PDF_NAME)
+    parser.add_argument("--for-deployment", action="store_true",
+                        help="refuse a site URL readers cannot open (unset, or this machine's own)")
+    args = parser.parse_args(argv)
+    if missing := missing_tools():
+        print(f"The PDF book needs {' and '.join(missing)}, which a plain install leaves out.\n"
+              "  Install with: .venv/bin/pip install -e '.[pdf]'", file=sys.stderr)
+        return 2
+    return run_book(args, "PDF", lambda site, output, root: export(site, output, root, for_deployment=args.for_deployment),
+                    "pages", link=args.output)
 
 
 if __name__ == "__main__":
