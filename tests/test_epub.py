@@ -76,6 +76,16 @@ def test_quizzes_print_questions_and_options_without_answers(epub):
     assert len(chapter.select(".fd-q")) >= 5 and chapter.select("li.fd-opt")
 
 
+def test_no_web_only_instruction_is_in_the_epub(epub):
+    from test_pdf import WEB_ONLY
+
+    text = " ".join(BeautifulSoup(data, "html.parser").get_text(" ") for name, data in files(epub).items()
+                    if name.endswith(".xhtml"))
+    text = " ".join(text.split())
+    assert not [phrase for phrase in WEB_ONLY if phrase in text]
+    assert "Ask this lesson" not in text
+
+
 def test_charts_are_svg_files_with_their_alt_text_and_data(epub):
     content = files(epub)
     images = [name for name in content if name.startswith("OEBPS/images/")]

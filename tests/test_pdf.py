@@ -224,6 +224,17 @@ def test_the_book_is_a_tagged_pdf_with_alt_text_on_every_figure(book):
     assert len(headings) >= 7 * 8                # every chapter's title and sections, tagged as headings
 
 
+# Instructions that only make sense on a screen; the pages word them for both ("online, …") or mark them
+# .fd-screen-only, which neither book prints.
+WEB_ONLY = ("hover over it", "hover to see", "in the menu", "export your progress", "Hover over or tap",
+            "Every page has an edit button", "Your progress")
+
+
+def test_no_web_only_instruction_is_printed(book):
+    text = " ".join(" ".join(page.split()) for page in book.raw)
+    assert not [phrase for phrase in WEB_ONLY if phrase in text]
+
+
 def test_the_ask_box_is_not_printed(book):
     """ "Ask this lesson" only works on screen: neither its heading nor its form reaches the book."""
     text = book.text(range(len(book.texts)))
