@@ -246,8 +246,8 @@ def score(questions: list[dict], found: list[dict]) -> dict:
 
 @pytest.mark.parametrize("name, top3, none", [
     # The questions the ranking was tuned on, and a set written apart from the ranking and never looked at.
-    ("ask_questions.yml", 0.57, 0.80),
-    ("ask_questions_unseen.yml", 0.62, 0.70),
+    ("ask_questions.yml", 0.57, 0.85),
+    ("ask_questions_unseen.yml", 0.70, 0.80),
 ])
 def test_the_answers_are_measured_on_learner_questions(browser, built_site, name, top3, none):
     questions = load_questions(name)
@@ -258,7 +258,7 @@ def test_the_answers_are_measured_on_learner_questions(browser, built_site, name
 
 
 @pytest.mark.xfail(strict=True, reason="the goal is the right passage in the top 3 for 85% of learner questions; "
-                                       "word matching with glossary synonyms reaches about 60%")
+                                       "word matching with glossary synonyms reaches 57% to 71%")
 def test_the_right_passage_is_in_the_top_3_for_85_percent_of_learner_questions(browser, built_site):
     questions = load_questions("ask_questions.yml") + load_questions("ask_questions_unseen.yml")
     result = score(questions, run_questions(browser, built_site, questions))

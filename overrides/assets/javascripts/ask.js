@@ -21,8 +21,9 @@
     SECTION: 1,                   // how much a passage's section adds to its own score
     NEIGHBOUR: 0.15,              // how much each neighbouring passage in its section adds
     SECTION_COVERAGE: 0.8,        // how much of the question the section may cover for the passage
-    COVERED: 0.4,                 // share of the question's weight the best passage must match
-    WEIGHT: 3,                    // least weight (summed idf) of the question's words the best passage must match
+    COVERED: 0.5,                 // share of the question's weight the best passage must match…
+    PARTLY: 0.25,                 // …or this share, with a score of at least STRONG
+    STRONG: 30,
     NEAREST: 0.25,                // share of the question a passage must match for its lesson to be suggested
     RELATIVE: 0.35,               // a passage scoring under this share of the best is not shown
     HEADING: 3,                   // a heading's words count this many times in its section
@@ -195,12 +196,14 @@
         const [section, sectionMatched] = sections.get(passage.group)
         score = (score + TUNING.SECTION * section) * passage.factor * (passage.lesson === current ? TUNING.THIS_LESSON : 1)
         const covers = Math.max(matched, sectionMatched * TUNING.SECTION_COVERAGE)
-        scored.push({ passage, score, weight: covers, coverage: weight ? covers / weight : 0 })
+        scored.push({ passage, score, coverage: weight ? covers / weight : 0 })
       })
       scored.sort((a, b) => b.score - a.score)
       const best = scored[0]
-      // Covered: the best passage matches enough of the question, and more than one common word of it.
-      const covered = Boolean(best) && best.coverage >= TUNING.COVERED && best.weight >= TUNING.WEIGHT
+      // Covered: the best passage matches most of the question's weight, or a fair part of it with a strong
+      // score (several of its words, or its rarer ones, together in one passage and section).
+      const covered = Boolean(best) && (best.coverage >= TUNING.COVERED ||
+                                        (best.coverage >= TUNING.PARTLY && best.score >= TUNING.STRONG))
       const results = covered ? scored.filter((hit) => hit.score >= best.score * TUNING.RELATIVE).slice(0, TUNING.SHOWN) : []
       return { query, results, covered, scored, closest: this.closest(query, scored) }
     }
