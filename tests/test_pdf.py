@@ -235,6 +235,16 @@ def test_no_web_only_instruction_is_printed(book):
     assert not [phrase for phrase in WEB_ONLY if phrase in text]
 
 
+def test_the_models_table_has_a_landscape_page_and_unbroken_labels(book):
+    pages = [index for index, text in enumerate(book.texts) if "estimatedcostofthefinalrun" in text]
+    assert pages, "the models table is not in the book"
+    for index in pages:
+        box = book.reader.pages[index].mediabox
+        assert box.width > box.height, f"p. {index + 1}: the nine-column table is on an upright page"
+    text = "\n".join(book.raw[index] for index in pages)
+    assert "not disclosed" in text and not re.search(r"not dis[‐-]\s*closed", text)
+
+
 def test_the_ask_box_is_not_printed(book):
     """ "Ask this lesson" only works on screen: neither its heading nor its form reaches the book."""
     text = book.text(range(len(book.texts)))
@@ -477,16 +487,17 @@ def test_tiny_course_chart_is_the_light_vector_image_numbered(tiny_book):
     assert "datarow" in tiny_book.text(range(page, page + 2))
 
 
-def test_tiny_course_wide_table_fits_the_page(tiny_book):
-    page = tiny_book.dest("chart-demo")
-    text = tiny_book.texts[page] + tiny_book.texts[page + 1]
+def test_tiny_course_wide_table_gets_a_landscape_page(tiny_book):
+    page = next(index for index, text in enumerate(tiny_book.raw) if "Table 1.1 A wide comparison" in text)
+    text = tiny_book.texts[page]
     for n in range(10):
         assert squash(f"Column heading {n}") in text
         assert squash(f"A long cell value number {n}") in text
-    assert "Table 1.1 A wide comparison" in tiny_book.raw[page]
     assert "sorthint" not in text
-    width = float(tiny_book.reader.pages[page].mediabox.width)
-    assert width < 600     # A4 portrait: the table wrapped instead of asking for a landscape page
+    box = tiny_book.reader.pages[page].mediabox
+    assert box.width > box.height          # ten columns: a landscape page of its own
+    before = tiny_book.reader.pages[tiny_book.dest("chart-demo")].mediabox
+    assert before.width < before.height    # the pages around it stay upright
 
 
 def test_tiny_course_tabs_and_folds_print_open_quiz_answers_do_not(tiny_book):

@@ -40,6 +40,7 @@ DOWNLOADS = (".py",)               # a lab's source, offered for download on its
 LABS = "labs"                      # pages in a nav section of this name are printed as summaries
 BACK_MATTER = "reference"          # pages in this section come after the answer key
 CHAPTER_NUMBER = re.compile(r"^\s*(\d+)\.\s")
+WIDE_TABLE = 8                     # columns: a table this wide is printed on a landscape page
 
 HINT_IMAGE = ("Every image must exist in the built site: put the file under docs/ and link it with a "
               "relative path (a chart's SVG is written when the site is built).")
@@ -228,6 +229,10 @@ def number_figures(book: Book, chapter: Chapter, soup: BeautifulSoup) -> None:
         prefix = soup.new_tag("span", attrs={"class": "fd-fig-label"})
         prefix.string = f"Table {chapter.number}.{count} "
         caption.insert(0, prefix)
+        # A table of many columns gets a landscape page of its own, where its cells have room.
+        if max((len(row.find_all(["th", "td"])) for row in table.find_all("tr")), default=0) >= WIDE_TABLE:
+            wrapper = table.find_parent(class_="fd-table-wrap") or table
+            wrapper["class"] = [*wrapper.get("class", []), "fd-landscape"]
 
 
 def check_images(book: Book, chapter: Chapter) -> list[ContentError]:
