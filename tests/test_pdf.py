@@ -67,7 +67,11 @@ class Book:
 
 
 def read_book(site: Path) -> Book:
-    pdf = site / PDF_NAME
+    return read_book_file(site / PDF_NAME)
+
+
+def read_book_file(pdf: Path) -> Book:
+    site = pdf.parent
     reader = PdfReader(pdf)
     raw = [page.extract_text() or "" for page in reader.pages]
     outline = [(item.title, reader.get_destination_page_number(item))
@@ -318,11 +322,30 @@ def test_metadata_dates_come_from_source_date_epoch(book):
 
 
 def test_the_site_links_to_the_pdf_only_when_it_is_built(book, built_site):
+    lessons = 0
     for page in sorted(book.site.rglob("index.html")):
         links = BeautifulSoup(page.read_text(), "html.parser").select("a.fd-pdf-link")
-        assert len(links) == 1, page
-        assert (page.parent / links[0]["href"]).resolve() == book.pdf.resolve()
+        assert (page.parent / links[0]["href"]).resolve() == book.pdf.resolve(), page
+        assert len(links) == 1 + len(links[1:]) and len(links) <= 2, page
+        for link in links[1:]:                                    # a lesson's own PDF
+            lessons += 1
+            assert (page.parent / link["href"]).resolve().is_file(), f"{page}: {link['href']} was not written"
+    assert lessons == 7
     assert "fd-pdf-link" not in (built_site / "index.html").read_text()
+
+
+def test_each_lesson_has_a_pdf_of_its_own_with_its_answer_key(book):
+    lessons = {path: read_book_file(path) for path in sorted((book.site / "pdf").glob("*.pdf"))}
+    assert len(lessons) == 7
+    titles = {path: lesson.reader.metadata.title.split(" (")[0] for path, lesson in lessons.items()}
+    for path, lesson in lessons.items():
+        assert re.match(r"\d\. ", titles[path]) and squash(titles[path]) in lesson.texts[0], path
+        assert lesson.outline[-1][0] == "Answer key", path
+        key = "".join(lesson.texts[lesson.outline[-1][1]:])
+        assert squash(titles[path]) in key
+        assert not [title for other, title in titles.items() if other != path and squash(title) in key], path
+        questions = [name for name in lesson.dests if re.search(r"--q-", name)]
+        assert len(questions) >= 5, path
 
 
 def test_fetcher_refuses_the_network(tmp_path):

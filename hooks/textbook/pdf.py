@@ -40,6 +40,7 @@ DOWNLOADS = (".py",)               # a lab's source, offered for download on its
 LABS = "labs"                      # pages in a nav section of this name are printed as summaries
 BACK_MATTER = "reference"          # pages in this section come after the answer key
 CHAPTER_NUMBER = re.compile(r"^\s*(\d+)\.\s")
+LESSON_PDFS = "pdf"                # folder of the site with one PDF per lesson, each with its answer key
 WIDE_TABLE = 8                     # columns: a table this wide is printed on a landscape page
 
 HINT_IMAGE = ("Every image must exist in the built site: put the file under docs/ and link it with a "
@@ -398,11 +399,13 @@ def _plain_facts(fragment: str) -> str:
     return str(soup)
 
 
-def answer_key(book: Book) -> str:
+KEY_INTRO = ("The right answers to every question in the lessons' quizzes and the module test, each with "
+             "the reason it is right. Letters match the options as printed with the question.")
+
+
+def answer_key(book: Book, intro: str = KEY_INTRO) -> str:
     parts = ['<section class="fd-book-chapter fd-book-key" id="answer-key">',
-             '<h1 id="answer-key-title">Answer key</h1>',
-             "<p>The right answers to every question in the lessons' quizzes and the module test, each with "
-             "the reason it is right. Letters match the options as printed with the question.</p>"]
+             '<h1 id="answer-key-title">Answer key</h1>', f"<p>{html.escape(intro)}</p>"]
     for chapter in book.chapters:
         quiz = chapter.quiz
         if quiz is None:
@@ -472,10 +475,14 @@ def read_edition(site: Path, root: Path) -> Edition:
                    meta("author"), edition_date(root), site_url)
 
 
-def load_book(site: Path, docs: Path, root: Path, site_url: str) -> tuple[Book, list[ContentError]]:
+def load_book(site: Path, docs: Path, root: Path, site_url: str,
+              only: str | None = None) -> tuple[Book, list[ContentError]]:
+    """The book's chapters in the navigation's order; ``only``: the one page with this URL."""
     book = Book(site, docs, root, site_url)
     problems: list[ContentError] = []
     for entry in read_nav(site, root):
+        if only is not None and entry.url != only:
+            continue
         page = _soup(page_file(site, entry.url))
         article = page.select_one("article.md-content__inner") or page.find("article")
         if article is None:
@@ -533,15 +540,41 @@ def prepare(book: Book) -> list[tuple[Chapter, Tag]]:
     return bodies
 
 
-def assemble(book: Book, edition: Edition) -> str:
-    bodies = prepare(book)
-    out = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(edition.title)}</title>']
+def _head(edition: Edition, title: str) -> list[str]:
+    out = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>']
     stamp = edition.date.strftime("%Y-%m-%dT%H:%M:%SZ")
     for name, value in (("author", edition.author), ("description", edition.description),
                         ("dcterms.created", stamp), ("dcterms.modified", stamp)):
         if value:
             out.append(f'<meta name="{name}" content="{html.escape(value)}">')
     out.append("</head><body>")
+    return out
+
+
+def _section(chapter: Chapter, article: Tag) -> str:
+    classes = f"fd-book-chapter fd-book-chapter--{chapter.kind}"
+    inner = "".join(str(child) for child in article.contents)
+    return (f'<section class="{classes}" id="{chapter.key}" data-section="{html.escape(chapter.section)}">'
+            f"{inner}</section>")
+
+
+def assemble_lesson(book: Book, edition: Edition) -> str:
+    """One lesson on its own: the chapter, then its answer key (no cover, no contents)."""
+    bodies = prepare(book)
+    chapter = bodies[0][0]
+    out = _head(edition, f"{chapter.title} ({edition.title})")
+    out += [_section(chapter, article) for chapter, article in bodies]
+    out.append(answer_key(book, intro="The right answers to this lesson's questions, each with the reason it is "
+                                      "right. Letters match the options as printed with the question."))
+    out.append("</body></html>")
+    document = BeautifulSoup("".join(out), "html.parser")
+    fix_dangling(book, document.body)
+    return str(document)
+
+
+def assemble(book: Book, edition: Edition) -> str:
+    bodies = prepare(book)
+    out = _head(edition, edition.title)
     out.append(cover(edition))
     out.append(contents(book))
     key_written = False
@@ -549,10 +582,7 @@ def assemble(book: Book, edition: Edition) -> str:
         if chapter.kind == "back" and not key_written:
             out.append(answer_key(book))
             key_written = True
-        classes = f"fd-book-chapter fd-book-chapter--{chapter.kind}"
-        inner = "".join(str(child) for child in article.contents)
-        out.append(f'<section class="{classes}" id="{chapter.key}" data-section="{html.escape(chapter.section)}">'
-                   f"{inner}</section>")
+        out.append(_section(chapter, article))
     if not key_written:
         out.append(answer_key(book))
     out.append("</body></html>")
@@ -705,8 +735,17 @@ def export(site: Path, output: Path, root: Path, docs: Path | None = None, for_d
     book, problems = load_book(site, docs, root, edition.site_url)
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
-    document = assemble(book, edition)
-    return render(document, site, output, edition, book)
+    lessons = [chapter.url for chapter in book.chapters if chapter.kind == "chapter" and chapter.number]
+    pages = render(assemble(book, edition), site, output, edition, book)
+    for url in lessons:                 # each lesson alone, read afresh: preparing a chapter changes it
+        lesson, _problems = load_book(site, docs, root, edition.site_url, only=url)
+        render(assemble_lesson(lesson, edition), site, lesson_pdf(site, url), edition, lesson)
+    return pages
+
+
+def lesson_pdf(site: Path, url: str) -> Path:
+    """Where a lesson's own PDF is written: ``pdf/pretraining.pdf`` for ``pretraining/``."""
+    return site / LESSON_PDFS / f"{_key(url)}.pdf"
 
 
 def build_site(config: Path, site: Path, pdf_name: str) -> int:
