@@ -16,6 +16,6 @@ from textbook.publish import publish
 
 def on_post_build(config, **kwargs):
     try:
-        publish(Path(config.site_dir), Path(config.config_file_path).resolve())
+        publish(Path(config.site_dir), Path(config.config_file_path).resolve(), config.use_directory_urls)
     except ContentError as error:
         raise PluginError(str(error)) from None

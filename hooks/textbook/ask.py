@@ -15,6 +15,7 @@ the box itself.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
@@ -33,10 +34,11 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # doing it: a learner asking a question wants the passage that teaches, not the objective naming it.
 FRAMING = {"learning-objectives", "key-terms", "check-your-understanding", "further-reading", "where-next"}
 SUMMARY = "key-takeaways"
-LONG_BOX = 220
+EXERCISE = "try-it"     # the "Try it: …" section, whose worked answer is folded on the page
+LONG_BOX = 220          # words: a longer box is cut into its paragraphs, each labelled with the box's title
 SHORT_LIST = 120        # words: a shorter list or table is one passage, a longer one a passage per item or row
 SHORT = 30              # words: a shorter paragraph always joins the next one in its section
-PACKED = 110            # words: paragraphs of a section are packed into passages up to this long          # words: a longer box is cut into its paragraphs, each labelled with the box's title
+PACKED = 110            # words: paragraphs of a section are packed into passages up to this long
 
 
 @dataclass
@@ -50,8 +52,10 @@ class Passage:
 
 
 def text_of(element: Tag) -> str:
-    """The text a reader sees, on one line, with block boundaries kept as spaces."""
-    return " ".join(element.get_text(" ").split())
+    """The text a reader sees, on one line, with block boundaries kept as spaces (and none before a
+    comma or full stop that followed a mark or a link)."""
+    text = " ".join(element.get_text(" ").split())
+    return re.sub(r"\( ", "(", re.sub(r" ([.,;:!?)])", r"\1", text))
 
 
 def heading_text(heading: Tag) -> str:
@@ -85,11 +89,11 @@ class _Cutter:
             name, classes = child.name, set(child.get("class") or [])
             if name in HEADINGS:
                 if name in ("h2", "h3") and child.get("id"):
-                    self.heading, self.anchor = text_of(child), child["id"]
+                    self.heading, self.anchor, label = text_of(child), child["id"], ""
                     if name == "h2":
                         self.section = child["id"]
                 elif name != "h1":
-                    label = text_of(child)
+                    label = text_of(child)          # a minor heading labels what follows, until the next heading
             elif name == "p":
                 self.add(child, label)
             elif name in ("ul", "ol"):
@@ -105,6 +109,8 @@ class _Cutter:
                 self.terms(child, label)
             elif name == "blockquote":
                 self.add(child, label)
+            elif name == "details" and self.section.startswith(EXERCISE):
+                continue                            # an exercise's folded answer: the learner should try first
             elif "admonition" in classes or name == "details":
                 self.box(child)
             elif "fd-stats" in classes:
@@ -123,6 +129,8 @@ class _Cutter:
                 if child.name == "dl":
                     self.terms(child, title)
             return
+        if self.section.startswith(EXERCISE):
+            body = [child for child in body if child.name != "details"]
         words = sum(len(text_of(child).split()) for child in body)
         if words > LONG_BOX:
             for child in body:

@@ -326,7 +326,9 @@ class AskBox(Treeprocessor):
         if not state or state[0].page not in state[0].site.lessons:
             return
         renderer = state[0]
-        section = ElementTree.SubElement(root, "section", {"class": "fd-ask", "aria-labelledby": "ask-this-lesson"})
+        # Named by aria-label: the heading's text would bring its permalink sign. Left out of the site's search.
+        section = ElementTree.SubElement(root, "section", {"class": "fd-ask", "aria-label": "Ask this lesson",
+                                                           "data-search-exclude": ""})
         heading = ElementTree.SubElement(section, "h2", {"id": "ask-this-lesson"})
         heading.text = "Ask this lesson"
         box = ElementTree.SubElement(section, "p")

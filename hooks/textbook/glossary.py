@@ -76,13 +76,22 @@ def load_glossary(path: str | Path, display_name: str | None = None) -> dict[str
                                        "line, never empty. Each becomes a '*[term]: definition' line under every "
                                        "page."))
             continue
+        unknown = [key for key in entry if key not in ENTRY_KEYS]
+        for key in unknown:
+            errors.append(ContentError(name, entry.line_of(key), f"term '{term_id}' has an unknown field '{key}'."
+                                       f"{did_you_mean(str(key), sorted(ENTRY_KEYS))}",
+                                       f"A term has {', '.join(sorted(ENTRY_KEYS))}; anything else is ignored."))
         asked = entry.get("asked_as") or []
-        if not isinstance(asked, list) or not all(isinstance(words, str) and SPELLING.match(words) and "_" not in words
-                                                  for words in asked):
+        if not isinstance(asked, list):
             errors.append(ContentError(name, entry.line_of("asked_as"), f"term '{term_id}': asked_as must be a list "
-                                       "of everyday phrasings, each a few plain words on one line",
-                                       "For example: asked_as: [\"make things up\", \"invent sources\"]"))
+                                       "of everyday phrasings", 'For example: asked_as: ["make things up", "fake sources"]'))
             asked = []
+        for words in asked:
+            problem = _phrasing_problem(words)
+            if problem:
+                errors.append(ContentError(name, entry.line_of("asked_as"), f"term '{term_id}': the asked_as phrasing "
+                                           f"{_shown(words)} {problem}", ASKED_HINT))
+        asked = [words for words in asked if not _phrasing_problem(words)]
         term = Term(str(term_id), str(entry["term"]), definition, str(entry.get("chapter") or ""),
                     [str(alias) for alias in aliases], at, entry.line_of("chapter"), [str(words) for words in asked])
         for words in term.asked_as:
@@ -97,9 +106,30 @@ def load_glossary(path: str | Path, display_name: str | None = None) -> dict[str
                                            f"and '{term.id}'", "A spelling can point at one term only."))
             spelled[spelling] = term.id
         terms[term.id] = term
+    for term in terms.values():
+        for words in term.asked_as:
+            owner = spelled.get(words) or spelled.get(words[:1].upper() + words[1:])
+            if owner:
+                errors.append(ContentError(name, term.line, f"term '{term.id}': the asked_as phrasing '{words}' is a "
+                                           f"spelling of '{owner}'", "Spellings are matched already; remove it."))
     if errors:
         raise errors[0] if len(errors) == 1 else ContentErrors(errors)
     return terms
+
+
+ENTRY_KEYS = frozenset({"term", "aliases", "definition", "chapter", "asked_as"})
+ASKED_HINT = ("A phrasing is two or more plain words a learner would type for the term, as \"make things up\" for "
+              "hallucination: one word matches too many questions (\"invented\" is also in \"who invented attention\"). "
+              "Letters, digits, spaces and - ' ( ) . , / + & @ only.")
+
+
+def _phrasing_problem(words) -> str:
+    """What is wrong with an asked_as phrasing, or "" (see ASKED_HINT)."""
+    if not isinstance(words, str) or not SPELLING.match(words) or "_" in words:
+        return "is not one line of plain words"
+    if len(re.findall(r"[^\W_]+", words)) < 2:
+        return "is a single word"
+    return ""
 
 
 # A term or alias becomes '*[spelling]: definition' under every page, and is matched in its text:

@@ -4,8 +4,8 @@ A learner who would rather ask an assistant they already use can give it the les
 its answers rest on the course. ``textbook.publish`` writes, into the built site:
 
 - ``<lesson>.md`` beside each lesson's page (``pretraining/`` has ``pretraining.md``): the lesson
-  as the reader sees it, facts filled in with how sure each is ("175 billion parameters
-  (reported)"), links made absolute, charts as their description and data, quizzes with their
+  as the reader sees it, facts filled in with how sure each is, linked to its source ("175 billion
+  parameters ([reported](…/sources/#src-brown2020))"), links made absolute, charts as their description and data, quizzes with their
   questions and options but no answers, and nothing that only works on screen;
 - ``llms.txt``: the course's title, what it is, and a link to each lesson's Markdown, following the
   llms.txt convention (https://llmstxt.org/);
@@ -55,7 +55,15 @@ class _Writer:
             alt = element.get("alt", "").strip()
             return f"[Picture: {_escape(alt)}]" if alt else ""
         if name == "sup" and "fd-fact__q" in (element.get("class") or []):
-            return f" ({element.get_text(' ', strip=True)})"           # how sure the fact is
+            # How sure the figure is, linked to its source: "175B ([reported](…/sources/#src-brown2020))".
+            label = element.get_text(" ", strip=True)
+            link = element.find("a", href=True)
+            return f" ([{label}]({urljoin(self.page_url, link['href'])}))" if link else f" ({label})"
+        if name == "span" and "fd-item" in (element.get("class") or []):
+            # A cell with several figures ("~1.8T total", "~280B active"): one after the other, with a separator.
+            inner = "".join(self.inline(child) for child in element.children).strip()
+            following = element.find_next_sibling("span", class_="fd-item")
+            return inner + ("; " if following is not None else "")
         inner = "".join(self.inline(child) for child in element.children)
         if name == "code":
             text = element.get_text()
@@ -214,9 +222,7 @@ class _Writer:
         text = legend.select_one(".fd-q__text") if legend else None
         head = f"**{self.line(number)}.** {self.line(text)}" if number and text else f"**{self.line(legend)}**" if legend else ""
         options = [self.line(item) for item in fieldset.select("li.fd-opt")]
-        kind = fieldset.get("data-kind", "")
-        note = " (choose every answer that applies)" if kind == "multiple" else ""
-        return head + note + "\n\n" + "\n".join(f"- [ ] {option}" for option in options)
+        return head + "\n\n" + "\n".join(f"- [ ] {option}" for option in options)
 
 
 def lesson_markdown(article: Tag, page_url: str) -> str:

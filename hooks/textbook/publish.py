@@ -65,11 +65,17 @@ def _site_path(page: str, href: str) -> str:
     return urlsplit(urljoin(ROOT + page, href)).path.lstrip("/")
 
 
-def publish(site: Path, config: Path) -> Published:
-    """Write the Ask index, each lesson's Markdown, llms.txt and llms-full.txt into the built ``site``."""
+def publish(site: Path, config: Path, directory_urls: bool | None = None) -> Published:
+    """Write the Ask index, each lesson's Markdown, llms.txt and llms-full.txt into the built ``site``.
+
+    ``directory_urls``: as the build had it (MkDocs' hook passes its own setting, which a command-line
+    option may have changed); by default read from mkdocs.yml. Every lesson is read before anything is
+    written, so a site missing a page is left as it was.
+    """
     root = config.parent
     settings = _settings(config)
-    directory_urls = settings.get("use_directory_urls", True) is not False
+    if directory_urls is None:
+        directory_urls = settings.get("use_directory_urls", True) is not False
     docs = root / (settings.get("docs_dir") or "docs")
     course = settings.get("site_name") or "This course"
     summary = settings.get("site_description") or ""
@@ -80,13 +86,17 @@ def publish(site: Path, config: Path) -> Published:
     lessons, cut, texts = [], {}, []
     glossary_href = ""
     base = ""
-    for entry in lessons_in_nav(config):
+    entries = lessons_in_nav(config)
+    missing = [entry for entry in entries if not page_file(site, page_url(entry.src, directory_urls)).exists()]
+    if missing:
+        shown = ", ".join(f"'{entry.src}'" for entry in missing)
+        raise ContentError("mkdocs.yml", missing[0].line, f"{'the lesson' if len(missing) == 1 else 'the lessons'} "
+                           f"{shown} of the nav {'has' if len(missing) == 1 else 'have'} no built page in {site}",
+                           "Build the site into this folder first (mkdocs build, or zensical build), then run this; "
+                           "nothing was written.")
+    for entry in entries:
         url = page_url(entry.src, directory_urls)
         path = page_file(site, url)
-        if not path.exists():
-            raise ContentError("mkdocs.yml", entry.line, f"the lesson '{entry.src}' has no built page at "
-                               f"{path.relative_to(site.parent) if site.parent in path.parents else path}",
-                               "Build the site first (mkdocs build, or zensical build), then run this.")
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         article = soup.find("article")
         if article is None:
@@ -107,10 +117,7 @@ def publish(site: Path, config: Path) -> Published:
         lessons.append({"src": entry.src, "title": title, "url": url, "markdown": markdown,
                         "description": described if described != summary else ""})
         cut[entry.src] = ask.passages(article, title)
-        text = llms.lesson_markdown(article, absolute)
-        texts.append(text)
-        (site / markdown).parent.mkdir(parents=True, exist_ok=True)
-        (site / markdown).write_text(text, encoding="utf-8")
+        texts.append(llms.lesson_markdown(article, absolute))
 
     beliefs: dict[str, list[str]] = {}
     misconceptions_file = docs / options.get("misconceptions", "misconceptions.yml")
@@ -118,6 +125,9 @@ def publish(site: Path, config: Path) -> Published:
         beliefs.setdefault(belief.section, []).append(belief.statement)
     index = ask.build_index([{key: lesson[key] for key in ("src", "title", "url", "markdown")} for lesson in lessons],
                             cut, ask.synonym_groups(glossary, glossary_href), beliefs)
+    for lesson, text in zip(lessons, texts):
+        (site / lesson["markdown"]).parent.mkdir(parents=True, exist_ok=True)
+        (site / lesson["markdown"]).write_text(text, encoding="utf-8")
     index_text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     index_file = site / ask.INDEX_PATH
     index_file.parent.mkdir(parents=True, exist_ok=True)

@@ -64,7 +64,8 @@
   }
 
   function words(text) {
-    return (String(text).toLowerCase().replace(/[’']/g, "'").match(/[a-z0-9]+(?:'s)?/g) || [])
+    const plain = String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "")   // résumé -> resume
+    return (plain.toLowerCase().replace(/[’']/g, "'").match(/[a-z0-9]+(?:'s)?/g) || [])
   }
 
   /* Every word of a text, stemmed, stop words included: glossary phrases are matched on these
@@ -156,13 +157,19 @@
       const all = words(text).map((word) => word.replace(/'s$/, ""))
       const run = all.map(stem)
       const concepts = new Set()
-      const consumed = new Set()          // words an everyday phrasing stood for: "make" in "make things up"
+      const consumed = new Set()          // a question's words a glossary phrase stood for
       for (const table of question ? [this.phrases, this.asked] : [this.phrases]) {
         for (let at = 0; at < run.length; at++) {
           for (const phrase of table.get(run[at]) || []) {
             if (!phrase.run.every((part, offset) => run[at + offset] === part)) continue
             concepts.add(phrase.concept)
-            if (table === this.asked) phrase.run.forEach((_part, offset) => consumed.add(at + offset))
+            // In a question, an everyday phrasing stands for the term alone ("make things up" is not about
+            // making), and so does a spelling's word no passage uses ("hallucinate": it would weigh most).
+            if (question) {
+              phrase.run.forEach((part, offset) => {
+                if (table === this.asked || (this.df && !this.df.has(part))) consumed.add(at + offset)
+              })
+            }
           }
         }
       }
@@ -332,7 +339,21 @@
     }
     answer.append(list)
     const count = found.results.length
-    status.textContent = `${count} passage${count === 1 ? "" : "s"} found. First: ${found.results[0].passage.heading}.`
+    const first = found.results[0].passage.heading.replace(/[.?!:]+$/, "")
+    status.textContent = `${count} passage${count === 1 ? "" : "s"} found. First: ${first}.`
+  }
+
+  /* The last question asked on each lesson, for this browser tab only (sessionStorage). */
+  const ASKED_KEY = "fdta.ask.v1"
+  function recall(lesson) {
+    try { return (JSON.parse(sessionStorage.getItem(ASKED_KEY) || "{}") || {})[lesson] || "" } catch (error) { return "" }
+  }
+  function remember(lesson, question) {
+    try {
+      const asked = JSON.parse(sessionStorage.getItem(ASKED_KEY) || "{}") || {}
+      asked[lesson] = question
+      sessionStorage.setItem(ASKED_KEY, JSON.stringify(asked))
+    } catch (error) { /* storage off or full: nothing to restore later */ }
   }
 
   function mount(box) {
@@ -344,20 +365,31 @@
     form.hidden = false
     const warm = () => load(box.dataset.index).catch(() => {})
     input.addEventListener("focus", warm, { once: true })
+    const ask = (question) => {
+      status.textContent = "Searching the course…"
+      load(box.dataset.index).then((index) => {
+        render(box, index, question, index.search(question, box.dataset.lesson))
+        remember(box.dataset.lesson, question)
+      }, () => {
+        box.querySelector(".fd-ask__answer").replaceChildren(element("p", { className: "fd-ask__none" },
+          "The course's passages could not be loaded, so this box cannot answer here. The glossary and " +
+          "the site's search still work."))
+        status.textContent = "The passages could not be loaded."
+      })
+    }
     form.addEventListener("submit", (event) => {
       event.preventDefault()
       const question = input.value.trim()
       if (!question) { status.textContent = "Type a question first."; return }
-      status.textContent = "Searching the course…"
-      load(box.dataset.index).then((index) => {
-        render(box, index, question, index.search(question, box.dataset.lesson))
-      }, () => {
-        box.querySelector(".fd-ask__answer").replaceChildren(element("p", { className: "fd-ask__none" },
-          "The course's passages could not be loaded, so the box cannot answer here. " +
-          "The site may have been built without them (python -m textbook.publish writes them)."))
-        status.textContent = "The passages could not be loaded."
-      })
+      ask(question)
     })
+    // Following an answer's link reloads the page (instant navigation too): the question comes back
+    // with its answers, so the learner can go back and try the next one.
+    const last = recall(box.dataset.lesson)
+    if (last) {
+      input.value = last
+      ask(last)
+    }
     const copy = box.querySelector(".fd-ask__copy")
     const copied = box.querySelector(".fd-ask__copied")
     if (copy && navigator.clipboard) {
@@ -367,11 +399,13 @@
           .then((response) => { if (!response.ok) throw new Error(response.status); return response.text() })
           .then((markdown) => copy.dataset.instruction + "\n\n" + markdown)
         const done = (markdown) => {
-          copied.textContent = `Copied: this lesson as Markdown (${markdown.split(/\s+/).length.toLocaleString("en")} words) ` +
-            "with a line asking the assistant to answer from it. Paste it into your assistant."
+          copied.textContent = "Copied: this lesson as Markdown, with a line asking the assistant to answer " +
+            "from it only. Paste it into your assistant."
         }
-        const failed = () => {
-          copied.textContent = "Your browser did not allow copying. Open the lesson as Markdown (link above) and copy it from there."
+        const failed = (error) => {
+          copied.textContent = error instanceof Error && /^\d+$/.test(error.message)
+            ? "The lesson's Markdown is missing from this copy of the site, so there is nothing to copy."
+            : "Your browser did not allow copying. Open the lesson as Markdown (link above) and copy it from there."
         }
         // A ClipboardItem that waits for the text keeps the click's permission while the file loads.
         if (typeof ClipboardItem === "function" && navigator.clipboard.write) {
