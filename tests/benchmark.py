@@ -11,7 +11,8 @@ runs again), their ratios (medians
 of several runs), how many charts each build drew, the size of the course's own JS and CSS, Lighthouse's
 scores and the page weight of a lesson (mobile preset, Debian's Chromium, Lighthouse installed into
 .ci/node_modules with npm on first use), the size of the "Ask this lesson" index and how fast it
-answers in Chromium, and the time, page count and size of the PDF book (one run of python -m textbook.pdf, site build included).
+answers in Chromium, and the time, page count and size of the PDF book (one run of python -m textbook.pdf, site build
+and the lessons' own PDFs included), then the time and size of the EPUB made from the same site.
 """
 from __future__ import annotations
 
@@ -158,18 +159,25 @@ def labs_run_by_a_build(site: str) -> tuple[float, int]:
     return time.perf_counter() - start, result.stderr.count("Running lab ")
 
 
-def pdf_export() -> tuple[float, int, int]:
-    """Seconds for the documented PDF command (site build included), its page count and size."""
+def pdf_export() -> tuple[float, int, int, float, int]:
+    """Seconds for the documented PDF command (site build and the lessons' own PDFs included), the book's
+    page count and size; then seconds for the EPUB from the same site, and its size."""
     from pypdf import PdfReader
 
+    from textbook.epub import EPUB_NAME
     from textbook.pdf import PDF_NAME
     with tempfile.TemporaryDirectory() as site:
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "textbook.pdf", "-d", site], cwd=ROOT, check=True, env=ENV,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "textbook.epub", "--no-build", "-d", site], cwd=ROOT, check=True,
+                       env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        epub_seconds = time.perf_counter() - start
         pdf = Path(site) / PDF_NAME
-        return seconds, len(PdfReader(pdf).pages), pdf.stat().st_size
+        return (seconds, len(PdfReader(pdf).pages), pdf.stat().st_size, epub_seconds,
+                (Path(site) / EPUB_NAME).stat().st_size)
 
 
 def generated_course(lessons: int, runs: int) -> None:
@@ -356,9 +364,9 @@ def main() -> None:
           f"{packed / 1024:.1f} KB gzipped")
     print(ask_figures())
     print(lighthouse())
-    seconds, pages, size = pdf_export()
-    print(f"PDF book (python -m textbook.pdf, site build included), 1 run: {seconds:.1f} s, {pages} pages, "
-          f"{size / 1024:.0f} KB")
+    seconds, pages, size, epub_seconds, epub_size = pdf_export()
+    print(f"PDF book (python -m textbook.pdf, site build and the seven lesson PDFs included), 1 run: {seconds:.1f} s, "
+          f"{pages} pages, {size / 1024:.0f} KB; EPUB from the same site: {epub_seconds:.1f} s, {epub_size / 1024:.0f} KB")
 
 
 if __name__ == "__main__":
