@@ -38,18 +38,26 @@ def cached_load(project: Path, loader: Callable, path: Path, shown: str):
     except OSError:
         return loader(path, shown)                  # the loader reports a missing file its own way
     name = f"{loader.__name__}-{hashlib.sha256(shown.encode()).hexdigest()[:8]}"    # one kept copy per file
-    key = hashlib.sha256(_package_digest() + content).hexdigest()[:24]
+    return cached_value(project, name, content, lambda: loader(path, shown))
+
+
+def cached_value(project: Path, name: str, inputs: bytes, compute: Callable):
+    """``compute()``, or the value it returned last time for the same ``inputs`` and the same code.
+
+    One copy is kept per ``name``; a value ``compute`` fails to return (an exception) is never kept.
+    """
+    key = hashlib.sha256(_package_digest() + inputs).hexdigest()[:24]
     target = project / FOLDER / f"{name}-{key}.pickle"
     secret = _secret()
-    if secret is None:                              # nowhere to keep the key: read the file every time
-        return loader(path, shown)
+    if secret is None:                              # nowhere to keep the key: compute it every time
+        return compute()
     try:
         kept = target.read_bytes()
         if hmac.compare_digest(kept[:32], hmac.new(secret, kept[32:], "sha256").digest()):
             return pickle.loads(kept[32:])
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        pass                                        # not kept yet, or kept by other code: read the file
-    value = loader(path, shown)
+        pass                                        # not kept yet, or kept by other code: compute it
+    value = compute()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         for stale in target.parent.glob(f"{name}-*.pickle"):

@@ -27,6 +27,7 @@ from .errors import ContentError
 from .glossary import load_glossary
 from .lessonshape import lessons_in_nav
 from .misconceptions import load_misconceptions
+from .parsecache import cached_value
 from .linkcheck import markdown_settings
 from .render import markdown_path
 
@@ -70,34 +71,50 @@ def publish(site: Path, config: Path, directory_urls: bool | None = None) -> Pub
 
     ``directory_urls``: as the build had it (MkDocs' hook passes its own setting, which a command-line
     option may have changed); by default read from mkdocs.yml. Every lesson is read before anything is
-    written, so a site missing a page is left as it was.
+    written, so a site missing a page is left as it was. The files are kept in ``.cache/course/``
+    (``parsecache.cached_value``) for the same lesson pages, glossary, misconceptions and code: a
+    rebuild that changed none of them writes them again without reading a page.
     """
     root = config.parent
     settings = _settings(config)
     if directory_urls is None:
         directory_urls = settings.get("use_directory_urls", True) is not False
     docs = root / (settings.get("docs_dir") or "docs")
-    course = settings.get("site_name") or "This course"
-    summary = settings.get("site_description") or ""
     options = markdown_settings(config)[1].get("textbook.extension", {})
-    glossary_file = docs / options.get("glossary", "glossary.yml")
-    glossary = load_glossary(glossary_file, glossary_file.relative_to(root).as_posix()) if glossary_file.exists() else {}
-
-    lessons, cut, texts = [], {}, []
-    glossary_href = ""
-    base = ""
+    sources = {name: docs / options.get(name, f"{name}.yml") for name in ("glossary", "misconceptions")}
     entries = lessons_in_nav(config)
-    missing = [entry for entry in entries if not page_file(site, page_url(entry.src, directory_urls)).exists()]
+    pages = {entry.src: page_file(site, page_url(entry.src, directory_urls)) for entry in entries}
+    missing = [entry for entry in entries if not pages[entry.src].exists()]
     if missing:
         shown = ", ".join(f"'{entry.src}'" for entry in missing)
         raise ContentError("mkdocs.yml", missing[0].line, f"{'the lesson' if len(missing) == 1 else 'the lessons'} "
                            f"{shown} of the nav {'has' if len(missing) == 1 else 'have'} no built page in {site}",
                            "Build the site into this folder first (mkdocs build, or zensical build), then run this; "
                            "nothing was written.")
+    inputs = [config.read_bytes(), repr(directory_urls).encode()]
+    inputs += [path.read_bytes() if path.exists() else b"" for path in sources.values()]
+    inputs += [src.encode() + b"\0" + path.read_bytes() for src, path in pages.items()]
+    files, published = cached_value(root, "publish", b"\0".join(inputs),
+                                    lambda: _files(root, settings, sources, entries, pages, directory_urls))
+    for name, text in files.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    return published
+
+
+def _files(root: Path, settings: dict, sources: dict[str, Path], entries, pages: dict[str, Path],
+           directory_urls: bool) -> tuple[dict[str, str], Published]:
+    """The files to write, by their path in the site, from the built lesson pages."""
+    course = settings.get("site_name") or "This course"
+    summary = settings.get("site_description") or ""
+    glossary_file, misconceptions_file = sources["glossary"], sources["misconceptions"]
+    glossary = load_glossary(glossary_file, glossary_file.relative_to(root).as_posix()) if glossary_file.exists() else {}
+    lessons, cut, texts = [], {}, []
+    glossary_href = ""
+    base = ""
     for entry in entries:
         url = page_url(entry.src, directory_urls)
-        path = page_file(site, url)
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        soup = BeautifulSoup(pages[entry.src].read_text(encoding="utf-8"), "html.parser")
         article = soup.find("article")
         if article is None:
             raise ContentError(entry.src, None, "its built page has no <article>",
@@ -113,29 +130,23 @@ def publish(site: Path, config: Path, directory_urls: bool | None = None) -> Pub
         term = article.select_one("a.fd-term[href]")
         if term is not None and not glossary_href:
             glossary_href = _site_path(url, term["href"].split("#")[0])
-        markdown = markdown_path(url)
-        lessons.append({"src": entry.src, "title": title, "url": url, "markdown": markdown,
+        lessons.append({"src": entry.src, "title": title, "url": url, "markdown": markdown_path(url),
                         "description": described if described != summary else ""})
         cut[entry.src] = ask.passages(article, title)
         texts.append(llms.lesson_markdown(article, absolute))
 
     beliefs: dict[str, list[str]] = {}
-    misconceptions_file = docs / options.get("misconceptions", "misconceptions.yml")
     for belief in load_misconceptions(misconceptions_file, misconceptions_file.relative_to(root).as_posix()).values():
         beliefs.setdefault(belief.section, []).append(belief.statement)
     index = ask.build_index([{key: lesson[key] for key in ("src", "title", "url", "markdown")} for lesson in lessons],
                             cut, ask.synonym_groups(glossary, glossary_href), beliefs)
-    for lesson, text in zip(lessons, texts):
-        (site / lesson["markdown"]).parent.mkdir(parents=True, exist_ok=True)
-        (site / lesson["markdown"]).write_text(text, encoding="utf-8")
     index_text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    index_file = site / ask.INDEX_PATH
-    index_file.parent.mkdir(parents=True, exist_ok=True)
-    index_file.write_text(index_text, encoding="utf-8")
-    (site / "llms.txt").write_text(llms.llms_txt(course, summary, base, lessons), encoding="utf-8")
-    (site / "llms-full.txt").write_text(llms.llms_full(course, summary, texts), encoding="utf-8")
-    return Published(len(lessons), len(index["passages"]), len(index_text.encode()),
-                     sum(len(text.encode()) for text in texts))
+    files = {lesson["markdown"]: text for lesson, text in zip(lessons, texts)}
+    files[ask.INDEX_PATH] = index_text
+    files["llms.txt"] = llms.llms_txt(course, summary, base, lessons)
+    files["llms-full.txt"] = llms.llms_full(course, summary, texts)
+    return files, Published(len(lessons), len(index["passages"]), len(index_text.encode()),
+                            sum(len(text.encode()) for text in texts))
 
 
 def main(argv: list[str] | None = None) -> int:
