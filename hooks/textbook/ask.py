@@ -1,17 +1,19 @@
 """The passages the "Ask this lesson" box searches, cut from the built lesson pages.
 
-A passage is what a teacher would point to: a paragraph, a list item, a table row, one key term, a
-stat card or a whole box (a worked example, a note), with the heading it sits under, that heading's
-link and the lesson it belongs to. ``textbook.publish`` writes them, for the whole course, to
-``assets/ask/index.json`` in the site, together with the glossary's terms and their other spellings
-(the search counts them as one word) and each term's definition. The ranking runs in the learner's
+A passage is what a teacher would point to: a paragraph (short ones packed together up to about a
+hundred words), a list item, a table row, a stat card or a whole box (a worked example, a note), with
+the heading it sits under, that heading's link and the lesson it belongs to. ``textbook.publish``
+writes them, for the whole course, to ``assets/ask/index.json`` in the site, together with the
+glossary's terms, their other spellings and everyday phrasings (the search counts them as one word)
+and each term's definition, and the wrong beliefs each section corrects. The ranking runs in the learner's
 browser (``overrides/assets/javascripts/ask.js``, BM25 with light stemming): nothing they type
 leaves their machine.
 
 The passages come from the built pages, so facts read as the reader sees them ("175 billion
 parameters"), and what is not teaching text is left out: quizzes (their options are wrong on
-purpose and their feedback gives the answers away), charts, code, the qualifier marks of facts and
-the box itself.
+purpose and their feedback gives the answers away), an exercise's folded answer, charts, code, the
+qualifier marks of facts, a lesson's framing sections (objectives, key terms, further reading) and the
+box itself.
 """
 from __future__ import annotations
 

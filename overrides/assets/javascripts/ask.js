@@ -1,6 +1,6 @@
 /* "Ask this lesson": finds the passages of the course that answer a learner's question, in the browser.
 
-   The passages (paragraphs, list items, table rows, key terms, boxes, each with its heading) are in
+   The passages (paragraphs, list items, table rows, stat cards, boxes, each with its heading) are in
    assets/ask/index.json, written after the build by `python -m textbook.publish`. It is fetched from
    this site the first time the box is used; the question itself never leaves the page.
 
@@ -151,8 +151,8 @@
       return [score, matched]
     }
 
-    /* The stems of a text, plus "@n" for each glossary term n it names (a question: or describes in
-       everyday words). */
+    /* The stems of a text, plus "@n" for each glossary term n it names; a question may also name a term
+       with the everyday words the glossary lists for it (asked_as). */
     tokens(text, question = false) {
       const all = words(text).map((word) => word.replace(/'s$/, ""))
       const run = all.map(stem)
