@@ -102,30 +102,24 @@ def test_the_index_keeps_each_section_once_and_the_glossary_with_its_everyday_wo
     assert all(row[0] in (0, 1) for row in index["passages"])
 
 
-def test_everyday_words_in_the_glossary_are_checked_with_their_line(tmp_path):
-    glossary = tmp_path / "glossary.yml"
-    glossary.write_text('hallucination:\n  term: "hallucination"\n  asked_as: "make things up"\n'
-                        '  definition: "A false statement given as fact."\n'
-                        'sycophancy:\n  term: "sycophancy"\n  asked_as: ["tells me <b>what</b> I want"]\n'
-                        '  definition: "Telling users what they want to hear."\n')
-    with pytest.raises(ContentError) as caught:
-        load_glossary(glossary, "docs/glossary.yml")
-    message = str(caught.value)
-    assert "docs/glossary.yml:3" in message and "asked_as must be a list" in message
-    assert "docs/glossary.yml:7" in message
+TERMS = ('hallucination:\n  term: "hallucination"\n  {first}\n  definition: "A false statement given as fact."\n'
+         'sycophancy:\n  term: "sycophancy"\n  {second}\n  definition: "Telling users what they want to hear."\n')
 
 
-def test_a_phrasing_is_two_words_or_more_and_fields_are_spelled_right(tmp_path):
+@pytest.mark.parametrize("first, second, expected", [
+    ('asked_as: "make things up"', 'asked_as: ["tells me <b>what</b> I want"]',
+     ["docs/glossary.yml:3: term 'hallucination': asked_as must be a list",
+      "docs/glossary.yml:7: term 'sycophancy': the asked_as phrasing 'tells me <b>what</b> I want' is not one line"]),
+    ('asked_as: ["invented", "make things up"]', 'asked-as: ["tells me what I want"]',
+     ["docs/glossary.yml:3: term 'hallucination': the asked_as phrasing 'invented' is a single word",
+      "docs/glossary.yml:7: term 'sycophancy' has an unknown field 'asked-as'. Did you mean 'asked_as'?"]),
+])
+def test_everyday_phrasings_in_the_glossary_are_checked_with_their_line(tmp_path, first, second, expected):
     glossary = tmp_path / "glossary.yml"
-    glossary.write_text('hallucination:\n  term: "hallucination"\n  asked_as: ["invented", "make things up"]\n'
-                        '  definition: "A false statement given as fact."\n'
-                        'sycophancy:\n  term: "sycophancy"\n  asked-as: ["tells me what I want"]\n'
-                        '  definition: "Telling users what they want to hear."\n')
+    glossary.write_text(TERMS.format(first=first, second=second))
     with pytest.raises(ContentError) as caught:
         load_glossary(glossary, "docs/glossary.yml")
-    message = str(caught.value)
-    assert "docs/glossary.yml:3: term 'hallucination': the asked_as phrasing 'invented' is a single word" in message
-    assert "docs/glossary.yml:7: term 'sycophancy' has an unknown field 'asked-as'. Did you mean 'asked_as'?" in message
+    assert all(line in str(caught.value) for line in expected), str(caught.value)
 
 
 def test_a_phrasing_stands_for_one_term_only(tmp_path):

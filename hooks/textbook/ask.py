@@ -84,8 +84,9 @@ class _Cutter:
         if len(text.split()) >= 4:                 # "See below." is not an answer to anything
             self.found.append(Passage(self.heading, self.anchor, text, label, extra, self.section == SUMMARY))
 
-    def walk(self, container: Tag, label: str = "") -> None:
-        for child in container.children:
+    def walk(self, children, label: str = "") -> None:
+        """Cut these elements (a container's ``.children``, or a box's body) into passages."""
+        for child in children:
             if not isinstance(child, Tag):
                 continue
             name, classes = child.name, set(child.get("class") or [])
@@ -99,11 +100,10 @@ class _Cutter:
             elif name == "p":
                 self.add(child, label)
             elif name in ("ul", "ol"):
-                items = child.find_all("li", recursive=False)
                 if len(text_of(child).split()) <= SHORT_LIST:       # a short list answers as a whole
                     self.add(child, label)
                 else:
-                    for item in items:
+                    for item in child.find_all("li", recursive=False):
                         self.add(item, label)
             elif name == "table":
                 self.table(child, label)
@@ -119,28 +119,19 @@ class _Cutter:
                 for card in child.select(".fd-stat"):
                     self.add(card, label)
             elif name in ("div", "section", "article"):
-                self.walk(child, label)       # wrappers: tables' scroll boxes, tabs, md_in_html blocks
+                self.walk(child.children, label)       # wrappers: tables' scroll boxes, tabs, md_in_html blocks
 
     def box(self, box: Tag) -> None:
         title = _box_title(box)
         body = [child for child in box.children
                 if isinstance(child, Tag) and "admonition-title" not in (child.get("class") or [])
                 and child.name != "summary"]
-        if any(child.name == "dl" for child in body):            # key terms: one passage per term
-            for child in body:
-                if child.name == "dl":
-                    self.terms(child, title)
-            return
         if self.section.startswith(EXERCISE):
             body = [child for child in body if child.name != "details"]
-        words = sum(len(text_of(child).split()) for child in body)
-        if words > LONG_BOX:
-            for child in body:
-                wrapper = BeautifulSoup("", "html.parser").new_tag("div")
-                wrapper.append(child.__copy__())
-                self.walk(wrapper, title)
-            return
-        self.add(" ".join(text_of(child) for child in body), title)
+        if sum(len(text_of(child).split()) for child in body) > LONG_BOX:
+            self.walk(body, title)
+        else:
+            self.add(" ".join(text_of(child) for child in body), title)
 
     def table(self, table: Tag, label: str) -> None:
         head = table.find("thead")
@@ -167,7 +158,7 @@ def passages(article: Tag, title: str) -> list[Passage]:
         element.decompose()
     cutter = _Cutter(title)
     root = copy.find("article") or copy
-    cutter.walk(root)
+    cutter.walk(root.children)
     return _join_short(cutter.found)
 
 

@@ -28,6 +28,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
@@ -152,6 +153,11 @@ def page_url(src: str, directory_urls: bool = True) -> str:
     if stem == "index" or stem.endswith("/index"):
         return stem[:-5]
     return stem + "/"
+
+
+def page_file(site: Path, url: str) -> Path:
+    """The built file of the page at ``url`` (from the site root) in the built ``site``."""
+    return site / unquote(url) / "index.html" if not url.endswith(".html") else site / unquote(url)
 
 
 def course_pages(docs: Path) -> list[Path]:

@@ -95,15 +95,23 @@ class _RawHtmlIds(Preprocessor):
 MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")    # MkDocs always adds these three
 
 
-def markdown_settings(config: Path) -> tuple[list[str], dict]:
-    """The Markdown extensions MkDocs would load for mkdocs.yml, as (names, configs); ``!ENV`` tags ignored."""
+class _IgnoreTags(yaml.SafeLoader):
+    """Reads mkdocs.yml with its tags (``!ENV``, ``tag:…``) left as None."""
 
-    class Loader(yaml.SafeLoader):
-        pass
 
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    Loader.add_multi_constructor("tag:", lambda loader, suffix, node: None)
-    settings = yaml.load(config.read_text(encoding="utf-8"), Loader=Loader) or {}
+_IgnoreTags.add_multi_constructor("!", lambda loader, suffix, node: None)
+_IgnoreTags.add_multi_constructor("tag:", lambda loader, suffix, node: None)
+
+
+def mkdocs_settings(config: Path) -> dict:
+    """mkdocs.yml as a mapping, with ``!ENV`` and other tags left unresolved (None)."""
+    return yaml.load(config.read_text(encoding="utf-8"), Loader=_IgnoreTags) or {}
+
+
+def markdown_settings(config: Path | dict) -> tuple[list[str], dict]:
+    """The Markdown extensions MkDocs would load for mkdocs.yml (a path, or ``mkdocs_settings`` of it),
+    as (names, configs)."""
+    settings = mkdocs_settings(config) if isinstance(config, Path) else config
     names, configs = list(MKDOCS_BUILTINS), {}
     for item in settings.get("markdown_extensions") or []:
         if isinstance(item, dict):

@@ -31,6 +31,7 @@ from bs4 import BeautifulSoup, Tag
 
 from .errors import ContentError, ContentErrors
 from . import manifest
+from .extension import page_file
 
 STYLESHEET = Path(__file__).with_name("book.css")
 PDF_NAME = "from-data-to-assistant.pdf"
@@ -69,10 +70,6 @@ class Chapter:
 
 def _soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def page_file(site: Path, url: str) -> Path:
-    return site / unquote(url) / "index.html" if not url.endswith(".html") else site / unquote(url)
 
 
 def read_nav(site: Path, root: Path) -> list[NavEntry]:

@@ -18,17 +18,15 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup
-
-from . import ask, llms
 from .errors import ContentError
+from .extension import page_file, page_url
 from .glossary import load_glossary
 from .lessonshape import lessons_in_nav
+from .linkcheck import markdown_settings, mkdocs_settings
 from .misconceptions import load_misconceptions
 from .parsecache import cached_value
-from .linkcheck import markdown_settings
 from .render import markdown_path
 
 ROOT = "http://site.invalid/"       # a stand-in base for resolving links between pages of the site
@@ -40,25 +38,6 @@ class Published:
     passages: int
     index_bytes: int
     markdown_bytes: int
-
-
-def _settings(config: Path) -> dict:
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    return yaml.load(config.read_text(encoding="utf-8"), Loader=Loader) or {}
-
-
-def page_url(src: str, directory_urls: bool) -> str:
-    from .extension import page_url as url_of   # the one rule for a page's URL
-    return url_of(src, directory_urls)
-
-
-def page_file(site: Path, url: str) -> Path:
-    return site / unquote(url) / "index.html" if not url.endswith(".html") else site / unquote(url)
 
 
 def _site_path(page: str, href: str) -> str:
@@ -76,11 +55,11 @@ def publish(site: Path, config: Path, directory_urls: bool | None = None) -> Pub
     rebuild that changed none of them writes them again without reading a page.
     """
     root = config.parent
-    settings = _settings(config)
+    settings = mkdocs_settings(config)
     if directory_urls is None:
         directory_urls = settings.get("use_directory_urls", True) is not False
     docs = root / (settings.get("docs_dir") or "docs")
-    options = markdown_settings(config)[1].get("textbook.extension", {})
+    options = markdown_settings(settings)[1].get("textbook.extension", {})
     sources = {name: docs / options.get(name, f"{name}.yml") for name in ("glossary", "misconceptions")}
     entries = lessons_in_nav(config)
     pages = {entry.src: page_file(site, page_url(entry.src, directory_urls)) for entry in entries}
@@ -105,6 +84,9 @@ def publish(site: Path, config: Path, directory_urls: bool | None = None) -> Pub
 def _files(root: Path, settings: dict, sources: dict[str, Path], entries, pages: dict[str, Path],
            directory_urls: bool) -> tuple[dict[str, str], Published]:
     """The files to write, by their path in the site, from the built lesson pages."""
+    from bs4 import BeautifulSoup        # only when the pages are read: a rebuild that changed none does not
+
+    from . import ask, llms
     course = settings.get("site_name") or "This course"
     summary = settings.get("site_description") or ""
     glossary_file, misconceptions_file = sources["glossary"], sources["misconceptions"]
