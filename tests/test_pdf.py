@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from conftest import ENV, ROOT, Project
 from textbook.facts import load_facts
-from textbook.pdf import PDF_NAME, local_fetcher
+from textbook.pdf import LAYOUT_NOTE, PDF_NAME, local_fetcher
 from textbook.quizzes import Quiz, find_quizzes
 
 EPOCH = 1767225600          # 2026-01-01T00:00:00Z
@@ -51,6 +51,7 @@ class Book:
     raw: list[str]                        # extracted text of each page
     outline: list[tuple[str, int]]        # top-level bookmarks: (title, page index)
     dests: dict[str, int]                 # named destination -> page index
+    log: str = ""                         # what the export printed on stderr
 
     def pages(self, title: str) -> range:
         """The pages of the chapter with this bookmark title."""
@@ -86,7 +87,9 @@ def book(tmp_path_factory) -> Book:
     result = export(ROOT / "mkdocs.yml", site)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"Wrote {site / PDF_NAME}" in result.stdout
-    return read_book(site)
+    made = read_book(site)
+    made.log = result.stderr
+    return made
 
 
 # -- what the real course's nav and sources say the book must contain ---------------------------------
@@ -247,6 +250,22 @@ def test_the_models_table_has_a_landscape_page_and_unbroken_labels(book):
         assert box.width > box.height, f"p. {index + 1}: the nine-column table is on an upright page"
     text = "\n".join(book.raw[index] for index in pages)
     assert "not disclosed" in text and not re.search(r"not dis[‐-]\s*closed", text)
+
+
+def test_pages_read_as_print(book):
+    """No page more than 40% empty except where a chapter ends, no heading alone at the foot of a page,
+    no key-terms box split over two pages: the export looks at its laid-out pages and says so (on the
+    book and on each lesson's own PDF)."""
+    assert [line for line in book.log.splitlines() if line.startswith(LAYOUT_NOTE)] == []
+
+
+def test_key_terms_print_as_a_short_box_with_their_definitions_at_the_chapter_s_end(book):
+    pages = book.pages("2. Pretraining: learning to predict the next token")
+    opening = " ".join(" ".join(book.raw[page].split()) for page in pages[:2])
+    assert "Key terms in this lesson" in opening and "Each is defined in Key terms, defined" in opening
+    defined = book.dest("pretraining--key-terms-defined")
+    assert defined in pages and defined > pages[0] + 2
+    assert "next-token prediction" in book.raw[defined] or "next-token prediction" in book.raw[defined + 1]
 
 
 def test_the_ask_box_is_not_printed(book):

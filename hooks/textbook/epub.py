@@ -213,7 +213,7 @@ def book_parts(book: pdf.Book, edition: pdf.Edition) -> list[Part]:
         soup = BeautifulSoup(pdf.answer_key(book), "html.parser")
         return Part("answer-key.xhtml", "Answer key", soup, kind="key")
 
-    for number, (chapter, article) in enumerate(pdf.prepare(book), start=1):
+    for number, (chapter, article) in enumerate(pdf.prepare(book, paper=False), start=1):
         if chapter.kind == "back" and not key_written:
             parts.append(key())
             key_written = True

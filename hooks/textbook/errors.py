@@ -15,6 +15,10 @@ class ContentError(Exception):
         self.hint = hint
         super().__init__(str(self))
 
+    def __reduce__(self):
+        # Raised in a worker process (the lessons' own PDFs) and shown by the parent, so it must pickle.
+        return type(self), (self.file, self.line, self.message, self.hint)
+
     @property
     def where(self) -> str:
         return f"{self.file}:{self.line}" if self.line else self.file
@@ -33,6 +37,9 @@ class ContentErrors(ContentError):
         self.errors = errors
         first = errors[0]
         super().__init__(first.file, first.line, first.message, first.hint)
+
+    def __reduce__(self):
+        return type(self), (self.errors,)
 
     def __str__(self) -> str:
         return "\n".join(ContentError.__str__(error) for error in self.errors)

@@ -17,12 +17,14 @@ import copy
 import datetime as dt
 import html
 import logging
+import multiprocessing
 import os
 import re
 import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ElementTree
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -171,7 +173,7 @@ def clean(article: Tag, soup: BeautifulSoup) -> None:
     # Folds (??? and <details>) print open, as admonitions with their summary as title.
     for details in article.find_all("details"):
         details.name = "div"
-        details["class"] = ["admonition", *details.get("class", [])]
+        details["class"] = ["admonition", "fd-fold", *details.get("class", [])]
         details.attrs.pop("open", None)
         summary = details.find("summary")
         if summary is not None:
@@ -231,6 +233,60 @@ def number_figures(book: Book, chapter: Chapter, soup: BeautifulSoup) -> None:
         if max((len(row.find_all(["th", "td"])) for row in table.find_all("tr")), default=0) >= WIDE_TABLE:
             wrapper = table.find_parent(class_="fd-table-wrap") or table
             wrapper["class"] = [*wrapper.get("class", []), "fd-landscape"]
+            wrapper["data-label"] = f"Table {chapter.number}.{count}"
+
+
+def key_terms_on_paper(chapter: Chapter, soup: BeautifulSoup) -> None:
+    """On paper the key-terms box lists the terms alone, small enough to stay whole on its page; their
+    definitions follow at the end of the chapter, where a list running over a page break is ordinary."""
+    for box in chapter.article.select(".fd-key-terms"):
+        terms = box.find("dl")
+        if terms is None:
+            continue
+        names = soup.new_tag("p", attrs={"class": "fd-key-terms__names"})
+        for number, term in enumerate(terms.find_all("dt")):
+            if number:
+                names.append(" · ")
+            name = soup.new_tag("span")
+            name.string = term.get_text(" ", strip=True)
+            names.append(name)
+        pointer = soup.new_tag("p", attrs={"class": "fd-key-terms__pointer"})
+        link = soup.new_tag("a", href="#key-terms-defined", attrs={"class": "fd-xref"})
+        link.string = "Key terms, defined"
+        pointer.append("Each is defined in ")
+        pointer.append(link)
+        pointer.append(", at the end of this chapter.")
+        for link in terms.select("dt a"):            # the definition is right here: no page number needed
+            link.unwrap()
+        terms.replace_with(names)
+        names.insert_after(pointer)
+        section = soup.new_tag("section", attrs={"class": "fd-terms-defined"})
+        heading = soup.new_tag("h2", id="key-terms-defined")
+        heading.string = "Key terms, defined"
+        section.append(heading)
+        section.append(terms)
+        onward = chapter.article.find("h2", id="where-next")
+        if onward is not None:
+            onward.insert_before(section)
+        else:
+            chapter.article.append(section)
+
+
+def plates(chapter: Chapter, soup: BeautifulSoup) -> None:
+    """Print a landscape table at the end of its chapter, with a pointer where it stood.
+
+    A page turned sideways always starts a new page, so a table printed where it stands leaves the
+    page before it part empty in the middle of a chapter; at the chapter's end it costs nothing."""
+    for count, wrapper in enumerate(chapter.article.select(".fd-landscape"), start=1):
+        anchor = wrapper.get("id") or f"plate-{count}"
+        wrapper["id"] = anchor
+        pointer = soup.new_tag("p", attrs={"class": "fd-plate-pointer"})
+        link = soup.new_tag("a", href=f"#{anchor}", attrs={"class": "fd-xref"})
+        link.string = wrapper.get("data-label", "The table")
+        pointer.append(link)
+        pointer.append(" is printed sideways at the end of this chapter.")
+        wrapper.replace_with(pointer)
+        chapter.article.append(wrapper)
 
 
 def check_images(book: Book, chapter: Chapter) -> list[ContentError]:
@@ -502,10 +558,10 @@ def load_book(site: Path, docs: Path, root: Path, site_url: str,
     return book, problems
 
 
-def prepare(book: Book) -> list[tuple[Chapter, Tag]]:
+def prepare(book: Book, paper: bool = True) -> list[tuple[Chapter, Tag]]:
     """Each chapter's article made ready for a book, in order: cleaned for print, figures numbered,
     the quiz pointing at the answer key, ids and links made unique inside the book. The PDF and the
-    EPUB (``textbook.epub``) are laid out from these."""
+    EPUB (``textbook.epub``) are laid out from these; on ``paper``, wide tables go to the chapter's end."""
     soup = BeautifulSoup("", "html.parser")
     problems: list[ContentError] = []
     bodies: list[tuple[Chapter, Tag]] = []
@@ -516,6 +572,9 @@ def prepare(book: Book) -> list[tuple[Chapter, Tag]]:
         clean(chapter.article, soup)
         problems.extend(check_images(book, chapter))
         number_figures(book, chapter, soup)
+        if paper:
+            key_terms_on_paper(chapter, soup)
+            plates(chapter, soup)
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
     for chapter in book.chapters:
@@ -699,12 +758,71 @@ def render(document: str, site: Path, output: Path, edition: Edition, book: Book
             page = next((where for path, where in book.images.items() if path in unquote(message)), "PDF export")
             problems.append(ContentError(page, None, f"an image could not be drawn: {message}", HINT_IMAGE))
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
+    for note in layout_notes(rendered.pages):
+        print(f"{LAYOUT_NOTE}: {note}", file=sys.stderr)
     output.parent.mkdir(parents=True, exist_ok=True)
     # PDF/UA-1: a tagged PDF (headings, paragraphs, lists, tables, figures with their alt text, in reading
     # order), with its language and title, so screen readers and reflowing readers can use it.
     rendered.write_pdf(output, pdf_identifier=f"{edition.title} {edition.date:%Y%m%d%H%M%S}".encode(),
                        pdf_variant="pdf/ua-1")
     return len(rendered.pages)
+
+
+# -- looking at the laid-out pages as a reader would --------------------------------------------------
+LAYOUT_NOTE = "note (layout)"   # how the export prints what it found on its pages
+MOST_BLANK = 0.40        # a page may be this much empty, except where a chapter ends
+HEADINGS = ("h1", "h2", "h3", "h4")
+
+
+def layout_notes(pages) -> list[str]:
+    """What a reader would object to on WeasyPrint's laid-out ``pages``: a page more than MOST_BLANK empty
+    that does not end a chapter, a heading left at the foot of a page, a key-terms box split in two."""
+    from weasyprint.formatting_structure import boxes
+
+    def content(page):
+        return [box for child in page._page_box.children if not isinstance(child, boxes.MarginBox)
+                for box in child.descendants()]
+
+    def bottom(box) -> float:
+        return box.border_box_y() + box.border_height()
+
+    def starts_chapter(page) -> bool:
+        top = page._page_box.content_box_y()
+        return any(level == 1 and y <= top + 60 for level, _label, (_x, y), _state in page.bookmarks)
+
+    notes: list[str] = []
+    chapter = ""
+    key_terms: dict[int, int] = {}
+    last = len(pages) - 1
+    for index, page in enumerate(pages):
+        chapter = next((label for level, label, _at, _state in reversed(page.bookmarks) if level == 1), chapter)
+        where = f"p. {index + 1} ({chapter})" if chapter else f"p. {index + 1}"
+        page_box = page._page_box
+        ink = [box for box in content(page) if isinstance(box, (boxes.LineBox, boxes.ReplacedBox))]
+        lowest = max((bottom(box) for box in ink), default=page_box.content_box_y())
+        empty = 1 - (lowest - page_box.content_box_y()) / page_box.height
+        following = index + 1
+        while following <= last and pages[following]._page_box.page_type.name == "landscape":
+            following += 1                           # the chapter's sideways tables close it
+        ends_chapter = (following > last or starts_chapter(pages[following])
+                        or pages[following]._page_box.page_type.name != page_box.page_type.name
+                        and page_box.page_type.name != "landscape")
+        if empty > MOST_BLANK and not ends_chapter:
+            notes.append(f"{where}: {empty:.0%} of the page is empty")
+        for box in content(page):
+            if isinstance(box, boxes.BlockBox) and box.element_tag in HEADINGS and index < last:
+                own = {id(line) for line in box.descendants()}
+                if not any(bottom(line) > bottom(box) + 0.5 for line in ink if id(line) not in own):
+                    title = " ".join(
+                        "".join(getattr(text, "text", "") for text in box.descendants()).split())
+                    notes.append(f"{where}: the heading \"{title}\" is left alone at the foot of the page")
+            if (isinstance(box, boxes.BlockBox) and box.element is not None
+                    and "fd-key-terms" in (box.element.get("class") or "").split()):
+                key_terms.setdefault(id(box.element), index)
+                if key_terms[id(box.element)] != index:
+                    notes.append(f"{where}: the key-terms box begun on p. {key_terms[id(box.element)] + 1} "
+                                 "runs onto this page")
+    return notes
 
 
 def reachable(site_url: str) -> bool:
@@ -733,11 +851,25 @@ def export(site: Path, output: Path, root: Path, docs: Path | None = None, for_d
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
     lessons = [chapter.url for chapter in book.chapters if chapter.kind == "chapter" and chapter.number]
-    pages = render(assemble(book, edition), site, output, edition, book)
+    # The lessons' own PDFs are laid out in a second process while this one lays out the book: layout is
+    # the slow part, and the two share nothing but the built site they read.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        lesson_pdfs = pool.submit(export_lessons, site, docs, root, edition, lessons)
+        try:
+            pages = render(assemble(book, edition), site, output, edition, book)
+        except BaseException:
+            lesson_pdfs.cancel()
+            raise
+        lesson_pdfs.result()
+    return pages
+
+
+def export_lessons(site: Path, docs: Path, root: Path, edition: Edition, lessons: list[str]) -> None:
+    """Write each lesson's own PDF, with its own answer key."""
     for url in lessons:                 # each lesson alone, read afresh: preparing a chapter changes it
         lesson, _problems = load_book(site, docs, root, edition.site_url, only=url)
         render(assemble_lesson(lesson, edition), site, lesson_pdf(site, url), edition, lesson)
-    return pages
 
 
 def lesson_pdf(site: Path, url: str) -> Path:
