@@ -123,6 +123,27 @@ def test_buttons_show_only_when_they_can_be_used(browser, site_url):
     page.close()
 
 
+def test_a_begun_quiz_shows_a_bar_in_the_menu_and_on_the_home_page(browser, site_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site_url + "pretraining/", wait_until="networkidle")
+    first = page.locator(".fd-q").first
+    for option in first.locator(".fd-opt[data-correct=true]").all():
+        option.locator("label").click()
+    first.locator(".fd-q__check").click()
+    mark = page.locator(".md-nav--primary .md-nav__link[href$='/pretraining/'] .fd-nav-mark").first
+    assert "1 of 9 quiz questions right" in mark.inner_text()           # the words a screen reader hears
+    fill = mark.locator(".fd-bar__fill")
+    width = fill.evaluate("e => e.getBoundingClientRect().width / e.parentElement.getBoundingClientRect().width")
+    assert 0.05 < width < 0.2                                             # one ninth of the bar
+    page.locator("a.md-logo").first.click()
+    page.wait_for_selector("[data-progress] .fd-progress__actions:not([hidden])")
+    row = page.locator("tr[data-path='pretraining/']")
+    assert "1 of 9 right" in row.inner_text()
+    assert row.locator(".fd-progress__score .fd-bar__fill").count() == 1
+    context.close()
+
+
 def test_progress_view_navigation_marks_export_reset_import(browser, site_url, tmp_path):
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()

@@ -147,13 +147,13 @@ def test_a_try_it_section_without_an_example_box():
     broken = LESSON.replace('!!! example "Try it: find the parts"', '!!! tip "Try it: find the parts"')
     [message] = messages(broken)
     assert message.startswith(f"docs/shape.md:{line_of(broken, '## Try it')}: the 'Try it' section has no exercise "
-                              "box\n  Under the heading, add '!!! example \"Try it: …\"'")
+                              "box\n  Under the heading, add '!!! example \"\"'")
 
 
 def test_an_example_box_in_a_code_block_does_not_count():
     broken = LESSON.replace('!!! example "Try it: find the parts"\n    **Goal:** name each part.',
                             '```text\n!!! example "Try it"\n```')
-    assert [message.split(":")[2] for message in messages(broken)] == [" the 'Try it' section has no exercise box\n  Under the heading, add '!!! example \"Try it"]
+    assert [message.split(":")[2] for message in messages(broken)] == [" the 'Try it' section has no exercise box\n  Under the heading, add '!!! example \"\"' (the heading names it) with a goal, steps and a folded worked answer. See the lesson template in CONTRIBUTING.md, \"Write or restructure a lesson\"."]
 
 
 def test_a_quiz_with_four_questions():

@@ -208,7 +208,7 @@ def _blocks(markdown: str, name: str, found: dict[str, _Heading | None], h2: lis
     if try_it and not any(line in _section_lines(try_it, h2, last_line) for line in examples):
         problems.append(ContentError(
             name, try_it.line, "the 'Try it' section has no exercise box",
-            "Under the heading, add '!!! example \"Try it: …\"' with a goal, steps and a folded worked "
+            "Under the heading, add '!!! example \"\"' (the heading names it) with a goal, steps and a folded worked "
             f"answer. {TEMPLATE}"))
 
     questions, first_quiz = 0, None

@@ -285,8 +285,11 @@ def plates(chapter: Chapter, soup: BeautifulSoup) -> None:
         link.string = wrapper.get("data-label", "The table")
         pointer.append(link)
         pointer.append(" is printed sideways at the end of this chapter.")
+        note = wrapper.find_next_sibling()
         wrapper.replace_with(pointer)
         chapter.article.append(wrapper)
+        if note is not None and "fd-table-note" in note.get("class", []):     # the table's note goes with it
+            wrapper.append(note.extract())
 
 
 def check_images(book: Book, chapter: Chapter) -> list[ContentError]:

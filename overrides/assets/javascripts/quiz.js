@@ -466,6 +466,18 @@
     return { answered: answers.length, right: answers.filter(answer => answer.right).length, total }
   }
 
+  /* A small bar showing how much of a quiz is right; the words beside it or its hidden label say the same. */
+  function progressBar(right, total) {
+    const bar = document.createElement("span")
+    bar.className = "fd-bar"
+    bar.setAttribute("aria-hidden", "true")
+    const fill = document.createElement("span")
+    fill.className = "fd-bar__fill"
+    fill.style.width = `${total ? Math.round(100 * right / total) : 0}%`
+    bar.append(fill)
+    return bar
+  }
+
   /* The home page's progress table: lessons read, quiz scores, test result; export, import, reset. */
   function renderProgress(root) {
     const data = load()
@@ -484,6 +496,7 @@
       const state = quizState(data, row.dataset.lessonQuiz, Number(row.dataset.questions))
       done += state.right === state.total
       score.textContent = state.answered ? `${state.right} of ${state.total} right` : "not started"
+      score.prepend(progressBar(state.right, state.total))
     })
     const review = root.querySelector(".fd-progress__review")
     if (review) {
@@ -554,16 +567,28 @@
       link.querySelectorAll(".fd-nav-mark").forEach(mark => mark.remove())
       const path = relative(link.href)
       const quiz = quizzes[path]
-      const complete = quiz && !quiz.exam && quiz.total > 0 && quizState(data, quiz.id, quiz.total).right === quiz.total
+      const state = quiz && !quiz.exam && quiz.total > 0 ? quizState(data, quiz.id, quiz.total) : null
+      const complete = state && state.right === state.total
       const passed = quiz && quiz.exam && data.tests[quiz.id] && data.tests[quiz.id].passed
-      if (!complete && !passed && !data.pages[path]) return
+      if (!complete && !passed && !data.pages[path] && !(state && state.answered)) return
       const mark = document.createElement("span")
       mark.className = "fd-nav-mark"
-      mark.textContent = complete || passed ? " ✓" : " ·"
-      mark.title = complete || passed ? "Quiz done" : "Read"
       const label = document.createElement("span")
       label.className = "fd-visually-hidden"
-      label.textContent = complete || passed ? "(quiz done)" : "(read)"
+      if (complete || passed) {
+        mark.textContent = " ✓"
+        mark.title = "Quiz done"
+        label.textContent = "(quiz done)"
+      } else if (state) {
+        // Read, or its quiz begun: a bar of the questions answered right
+        mark.append(progressBar(state.right, state.total))
+        mark.title = `${data.pages[path] ? "Read; " : ""}${state.right} of ${state.total} quiz questions right`
+        label.textContent = `(${mark.title.toLowerCase()})`
+      } else {
+        mark.textContent = " ·"
+        mark.title = "Read"
+        label.textContent = "(read)"
+      }
       mark.append(label)
       link.append(mark)
     })
