@@ -91,7 +91,7 @@ def test_charts_are_svg_files_with_their_alt_text_and_data(epub):
     images = [name for name in content if name.startswith("OEBPS/images/")]
     assert images and all(name.endswith(".svg") for name in images)
     chapter = BeautifulSoup(content["OEBPS/c03-pretraining.xhtml"], "html.parser")
-    charts = chapter.select("figure.fd-chart")
+    charts = chapter.select("figure.fd-chart__figure")
     assert len(charts) == 3
     for figure in charts:
         image = figure.find("img")

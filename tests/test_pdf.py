@@ -305,7 +305,7 @@ def test_every_source_and_fact_is_in_the_bibliography(book):
 def test_charts_print_as_numbered_vector_figures(book):
     """Every chart on the site is in the book as a figure, drawn as vectors (no raster image on its page)."""
     for page in sorted(book.site.rglob("index.html")):
-        for figure in BeautifulSoup(page.read_text(), "html.parser").select("figure.fd-chart"):
+        for figure in BeautifulSoup(page.read_text(), "html.parser").select("div.fd-chart"):
             where = book.dest(figure["id"])
             assert where is not None, f"{figure['id']} ({page}) is not in the book"
             assert len(book.reader.pages[where].images) == 0, f"{figure['id']} is printed as a raster image"
@@ -422,14 +422,16 @@ Which option is right in this small quiz?
 # The chart and the wide table as the course's templates render them. Lessons may not contain raw
 # HTML, so a small hook of the tiny course puts this in place of the FIXTURE-HTML paragraph.
 FIXTURE_HTML = """\
-<figure class="fd-chart" id="chart-demo">
+<div class="fd-chart" id="chart-demo">
+<figure class="fd-chart__figure">
 <div class="fd-chart__frame">
-<img class="fd-chart__img" src="../assets/charts/demo.svg#only-light" alt="A bar chart.">
-<img class="fd-chart__img" src="../assets/charts/demo.dark.svg#only-dark" alt="A bar chart.">
+<img class="fd-chart__img fd-chart__img--light" src="../assets/charts/demo.svg" alt="A bar chart.">
+<img class="fd-chart__img fd-chart__img--dark" src="../assets/charts/demo.dark.svg" alt="A bar chart.">
 </div>
 <figcaption><strong>Parameters of one model.</strong> Sources: <a href="../sources/#src-brown2020">Brown 2020</a></figcaption>
-<details class="abstract fd-chart__data"><summary>The data in this chart</summary><table><tr><td>DATAROW</td></tr></table></details>
 </figure>
+<details class="abstract fd-chart__data"><summary>The data in this chart</summary><table><tr><td>DATAROW</td></tr></table></details>
+</div>
 
 <div class="fd-table-wrap"><table>
 <caption>A wide comparison</caption>
@@ -567,7 +569,7 @@ def test_tiny_course_lab_is_summarised_with_its_links(tiny_book):
     (lambda p: (p.docs / "assets/charts/demo.svg").write_text("<svg><rect></svg"), "docs/assets/charts/demo.svg",
      "not a well-formed SVG picture"),
     (lambda p: (p.path / "fixture.html").write_text((p.path / "fixture.html").read_text().replace(
-        "../assets/charts/demo.svg#only-light", "https://example.org/chart.svg")), "docs/charts.md",
+        "../assets/charts/demo.svg", "https://example.org/chart.svg")), "docs/charts.md",
      "comes from another host"),
 ])
 def test_a_broken_image_stops_the_export_naming_page_and_image(project, break_it, where, named):

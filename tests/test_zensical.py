@@ -85,7 +85,7 @@ def test_zensical_pages_show_the_same_facts_tables_charts_and_quizzes_as_mkdocs(
         for selector in ("div.language-python pre", "pre.fd-lab-output", ".fd-ask"):
             assert text(theirs, selector) == text(ours, selector), f"{name}: {selector} differ"
     counts = {selector: sum(len(article(page).select(selector)) for page in pages)
-              for selector in ("[data-fact]", "[data-quiz]", "figure.fd-chart", "[data-fd-table]",
+              for selector in ("[data-fact]", "[data-quiz]", "div.fd-chart", "[data-fd-table]",
                                "pre.fd-lab-output", "figure.fd-lab-figure img")}
     assert all(counts.values()), counts                         # the comparison compared something
 

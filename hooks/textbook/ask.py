@@ -28,7 +28,7 @@ INDEX_PATH = "assets/ask/index.json"
 # Never a passage, and never part of one.
 SKIP = ", ".join([
     "script", "style", "button", "input", "form", "a.headerlink", "sup.fd-fact__q", ".fd-screen-only",
-    ".fd-quiz", ".fd-ask", "figure.fd-chart", ".fd-lab-download", ".md-content__button", "pre",
+    ".fd-quiz", ".fd-ask", ".fd-chart", ".fd-lab-download", ".md-content__button", "pre",
     ".fd-progress", ".fd-review", "div.footnote", "sup[id^='fnref']",
 ])
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}

@@ -26,7 +26,7 @@ DROP = ", ".join([
     "script", "style", "noscript", "button", "input", "form", "a.headerlink", ".md-content__button",
     ".md-source-file", ".fd-ask", ".fd-progress", ".fd-review", ".fd-q__actions", ".fd-q__status",
     ".fd-quiz__score", ".fd-exam__result", "details.fd-q__answer", ".fd-opt__feedback", ".fd-q__explanation",
-    ".fd-q__misconception", ".fd-screen-only", ".fd-pdf-link", ".fd-lab-download", "img[src*='#only-dark']",
+    ".fd-q__misconception", ".fd-screen-only", ".fd-pdf-link", ".fd-lab-download", "img[src*='#only-dark']", ".fd-chart__img--dark",
     ".fd-nav-mark",
 ])
 BLOCK = {"p", "ul", "ol", "table", "dl", "div", "details", "pre", "blockquote", "figure", "section",
@@ -136,7 +136,7 @@ class _Writer:
             return "---"
         if "highlight" in classes and element.find("pre"):
             return self.block(element.find("pre"))
-        if name == "figure" and "fd-chart" in classes:
+        if "fd-chart" in classes:
             return self.chart(element)
         if "admonition" in classes or name == "details":
             return self.box(element)

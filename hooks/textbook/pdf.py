@@ -136,7 +136,7 @@ DROP = ", ".join([
     "script", "style", "link", "noscript", "button", "input", "form", "a.headerlink", "a.anchor-link",
     ".md-content__button", "aside.md-source-file", ".fd-progress", ".fd-review", ".fd-nav-mark", ".fd-q__actions",
     ".fd-pdf-link", ".fd-q__status", ".fd-quiz__score", ".fd-exam__result", "details.fd-q__answer", ".fd-opt__feedback",
-    ".fd-q__explanation", "img[src*='#only-dark']", ".zeroclipboard-container",
+    ".fd-q__explanation", "img[src*='#only-dark']", ".fd-chart__img--dark", ".zeroclipboard-container",
     "clipboard-copy", ".fd-screen-only", ".fd-lab-download", ".fd-ask",
 ])
 
@@ -219,7 +219,7 @@ def number_figures(book: Book, chapter: Chapter, soup: BeautifulSoup) -> None:
         return
     count = 0
     for table in chapter.article.find_all("table"):
-        if table.find_parent(class_="fd-q") or table.find_parent("figure"):
+        if table.find_parent(class_="fd-q") or table.find_parent("figure") or table.find_parent(class_="fd-chart"):
             continue
         count += 1
         caption = table.find("caption")
