@@ -213,3 +213,20 @@ def test_changing_one_fact_changes_the_prose_the_table_and_the_chart(course_copy
     for chart, changed in (("params-vs-tokens", True), ("compute-over-time", False), ("cost-over-time", False)):
         same = picture(before, chart) == picture(after, chart)
         assert same is not changed, chart
+
+
+def test_the_legend_draws_each_marker_in_its_points_colour_or_grey_when_colour_means_a_series():
+    from matplotlib.colors import to_hex
+
+    from textbook.chartstyle import STYLES
+
+    style = STYLES["light"]
+    axes = style.axes(style.figure())
+    style.point(axes, 1, 1, "reported", style.palette[0])
+    style.point(axes, 2, 2, "leaked", style.palette[1])
+    style.point(axes, 3, 3, "estimated", style.palette[0])
+    style.point(axes, 4, 4, "estimated", style.palette[2])         # two series: colour is not how sure
+    legend = style.qualifier_legend(axes, {"reported", "leaked", "estimated"})
+    colours = {handle.get_label(): to_hex(handle.get_markeredgecolor()) for handle in legend.legend_handles}
+    assert colours == {"reported": style.palette[0].lower(), "leaked": style.palette[1].lower(),
+                       "estimated": style.muted.lower()}

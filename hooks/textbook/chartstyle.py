@@ -41,6 +41,7 @@ class Style:
 
     def axes(self, figure: Figure, title: str = ""):
         axes = figure.add_subplot()
+        axes.fd_qualifier_colors = {}          # qualifier -> the colours its points were drawn in (the legend)
         axes.grid(True, which="major", color=self.grid, linewidth=0.8)
         axes.set_axisbelow(True)
         for side in ("top", "right"):
@@ -55,6 +56,8 @@ class Style:
         """One figure on the chart, its marker saying how sure it is."""
         marker = MARKERS.get(qualifier, MARKERS["reported"])
         face = color if marker["filled"] else "none"
+        if hasattr(axes, "fd_qualifier_colors"):
+            axes.fd_qualifier_colors.setdefault(qualifier, set()).add(color)
         return axes.scatter([x], [y], s=size, marker=marker["marker"], facecolors=face, edgecolors=color,
                             linewidths=1.6, zorder=3, **kwargs)
 
@@ -74,16 +77,20 @@ class Style:
                              ha="right" if dx < 0 else "left", **kwargs)
 
     def qualifier_legend(self, axes, qualifiers, **kwargs):
-        """A legend for the markers used, in a fixed order."""
+        """A legend for the markers used, in a fixed order. A marker is shown in the colour its points were
+        drawn in when they all share one; in grey when the colours mean something else (a series)."""
         from matplotlib.lines import Line2D
         handles = []
+        used = getattr(axes, "fd_qualifier_colors", {})
         for qualifier in MARKERS:
             if qualifier not in qualifiers:
                 continue
             marker = MARKERS[qualifier]
+            colors = used.get(qualifier, set())
+            color = next(iter(colors)) if len(colors) == 1 else self.muted
             handles.append(Line2D([], [], linestyle="none", marker=marker["marker"], markersize=8,
-                                  markerfacecolor=self.muted if marker["filled"] else "none",
-                                  markeredgecolor=self.muted, markeredgewidth=1.6, label=qualifier))
+                                  markerfacecolor=color if marker["filled"] else "none",
+                                  markeredgecolor=color, markeredgewidth=1.6, label=qualifier))
         return axes.legend(handles=handles, title="How sure", frameon=False, **kwargs)
 
 
