@@ -51,7 +51,7 @@ What does a reward model do?
   > Correct — it is trained on people's comparisons.
 
 <!-- question: lesson-two multiple -->
-Which help with bias? (Select all that apply.)
+Which help with bias?
 
 - [ ] Doubling the data, whatever it is.
   > Not quite — more of the same data repeats the same skew.

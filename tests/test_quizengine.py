@@ -127,6 +127,15 @@ def test_misconception_on_a_correct_option_is_an_error():
                                         "names misconception 'some-idea'")
 
 
+def test_a_select_all_question_that_says_so_itself_is_an_error():
+    text = quiz(question("demo-a", [(True, "Right."), (True, "Also right."), (False, "Wrong.")], "multiple")
+                .replace("Question demo-a?", "Question demo-a? (Select all that apply.)"))
+    with pytest.raises(ContentError) as caught:
+        parse(text)
+    assert "question 'demo-a' says 'select all that apply', which the quiz already shows beside the " \
+           "question's number\n  Remove it from the question." in str(caught.value)
+
+
 def test_option_ids_follow_the_text_not_the_position():
     first = parse(quiz(question("demo-a", [(True, "Right."), (False, "Wrong.")]))).questions[0]
     swapped = parse(quiz(question("demo-a", [(False, "Wrong."), (True, "Right.")]))).questions[0]

@@ -33,6 +33,7 @@ MISCONCEPTION = re.compile(r"^\s+>\s*Misconception:\s*(?P<id>.*)$")
 EXPLANATION = re.compile(r"^\s*Explanation:\s*(?P<text>.*)$")
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KINDS = ("single", "multiple")
+SAYS_SELECT_ALL = re.compile(r"\(?\s*select all that apply\W*\)?", re.IGNORECASE)
 
 
 @dataclass
@@ -185,6 +186,9 @@ def _validate(quiz: Quiz, file: str) -> None:
             raise ContentError(file, correct[1].line, f"{where} has {len(correct)} correct options but is "
                                "single-choice", "Mark exactly one '- [x]', or write 'multiple' after the "
                                "question id to make it select-all-that-apply.")
+        if question.kind == "multiple" and SAYS_SELECT_ALL.search(question.text):
+            raise ContentError(file, question.line, f"{where} says 'select all that apply', which the quiz "
+                               "already shows beside the question's number", "Remove it from the question.")
         ids: dict[str, int] = {}
         for option in question.options:
             if option.id in ids:
