@@ -260,3 +260,42 @@ def test_no_page_is_wider_than_a_phone(browser, site_url, built_site):
             wide[path or "home"] = width
     context.close()
     assert len(pages) >= 17 and not wide, wide
+
+
+# The ring's colour against the first opaque background behind the focused element, by WCAG's formula.
+FOCUS_RING = """() => {
+  const rgb = (text) => (text.match(/[\\d.]+/g) || []).map(Number)
+  const lum = ([r, g, b]) => [r, g, b].map((c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4 })
+                                      .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0)
+  const element = document.activeElement
+  const style = getComputedStyle(element)
+  if (style.outlineStyle === "none" || parseFloat(style.outlineWidth) === 0) return null
+  let back = null
+  for (let node = element.parentElement; node && !back; node = node.parentElement) {
+    const colour = rgb(getComputedStyle(node).backgroundColor)
+    if (colour.length === 3 || colour[3] === 1) back = colour.slice(0, 3)
+  }
+  back = back || [255, 255, 255]
+  const [a, b] = [lum(rgb(style.outlineColor)), lum(back)].sort((x, y) => y - x)
+  return { ratio: (a + 0.05) / (b + 0.05), what: element.tagName + "." + element.className, ring: style.outlineColor }
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_focus_ring_stands_out_from_what_is_behind_it(browser, site_url, scheme, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(site_url + "pretraining/", wait_until="networkidle")
+    measured, faint = 0, []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        ring = page.evaluate(FOCUS_RING)
+        if ring is None:
+            continue
+        measured += 1
+        if ring["ratio"] < 3:
+            faint.append(f"{ring['what']}: {ring['ring']} at {ring['ratio']:.2f}:1")
+    context.close()
+    assert measured > 20, "the Tab key reached few elements with a ring"
+    assert not faint, faint
