@@ -299,3 +299,25 @@ def test_the_focus_ring_stands_out_from_what_is_behind_it(browser, site_url, sch
     context.close()
     assert measured > 20, "the Tab key reached few elements with a ring"
     assert not faint, faint
+
+
+def test_table_marks_and_permalinks_stay_out_of_the_tab_order(browser, site_url):
+    """A figure's mark in a table cell and a heading's permalink are links for pointers and screen readers,
+    not Tab stops: the table's note links to the sources, the table of contents to each heading."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site_url + "pretraining/", wait_until="networkidle")
+    marks = page.locator("td sup.fd-fact__q a, th sup.fd-fact__q a, a.headerlink")
+    assert marks.count() > 100
+    assert page.evaluate("[...document.querySelectorAll('td sup.fd-fact__q a, th sup.fd-fact__q a, a.headerlink')]"
+                         ".every(link => link.tabIndex === -1 && link.hasAttribute('href'))")
+    notes = page.locator("p.fd-table-note a[href*='sources/']")
+    assert notes.count() >= page.locator("[data-fd-table]").count() > 0     # one stop per table to its sources
+    presses = 0
+    while presses < 400:
+        page.keyboard.press("Tab")
+        presses += 1
+        if page.evaluate("document.activeElement.matches('.fd-quiz input')"):
+            break
+    print(f"Tab presses from the top of pretraining to its first quiz option: {presses}")
+    assert presses <= 330, presses       # it was 527 with every mark and permalink a stop
+    page.close()

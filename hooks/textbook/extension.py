@@ -280,6 +280,19 @@ class CoursePreprocessor(Preprocessor):
         return rendered.split("\n")
 
 
+TABLE = re.compile(r"<table\b.*?</table>", re.S)
+TABLE_MARK = '<sup class="fd-fact__q"><a '
+PERMALINK = '<a class="headerlink" '
+
+
+def quieter_tab_order(html: str) -> str:
+    """Keep two kinds of small link out of the Tab order (they stay links for pointers and screen readers):
+    a figure's "how sure" mark in a table cell, where each row would add stops (the table's note links
+    to the sources, one stop); and a heading's permalink sign, which the table of contents repeats."""
+    html = TABLE.sub(lambda table: table.group(0).replace(TABLE_MARK, TABLE_MARK + 'tabindex="-1" '), html)
+    return html.replace(PERMALINK, PERMALINK + 'tabindex="-1" ')
+
+
 ANCHOR_TAG = "fd-anchor"
 ANCHOR_MARKS = re.compile(rf'<{ANCHOR_TAG} id="[^"<>]*"></{ANCHOR_TAG}>\n?')
 
@@ -360,7 +373,7 @@ class CoursePostprocessor(Postprocessor):
         if not state or not getattr(self.md, "textbook_whole_page", False):
             return text
         renderer, zensical = state
-        html = renderer.fill(ANCHOR_MARKS.sub("", text))
+        html = quieter_tab_order(renderer.fill(ANCHOR_MARKS.sub("", text)))
         # The last look: nothing that runs script may reach a page, whatever the way in.
         if problems := page_problems(html):
             _fail(ContentError(renderer.src, None, f"the page would contain {problems[0]}",
