@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import shutil
 import subprocess
 import sys
@@ -230,3 +231,15 @@ def test_the_legend_draws_each_marker_in_its_points_colour_or_grey_when_colour_m
     colours = {handle.get_label(): to_hex(handle.get_markeredgecolor()) for handle in legend.legend_handles}
     assert colours == {"reported": style.palette[0].lower(), "leaked": style.palette[1].lower(),
                        "estimated": style.muted.lower()}
+
+
+def test_the_site_search_reads_table_cells_as_separate_words(built_site):
+    """Material's search joins a table's text; without whitespace between cells "reported" and the date ran
+    together ("reported2020-05-28") on the Sources page."""
+    import json
+
+    docs = json.loads((built_site / "search" / "search_index.json").read_text())["docs"]
+    sources = next(doc["text"] for doc in docs if doc["location"] == "sources/")
+    assert re.search(r"\breported \d{4}-\d{2}-\d{2}\b", sources)
+    assert not re.search(r"(reported|estimated|leaked|derived)\d{4}-", sources)
+    assert "Figure What it measures How sure" in sources

@@ -48,9 +48,40 @@
     });
   }
 
+  /* A table wider than the screen scrolls sideways inside its box. When nothing in it takes the Tab key
+     (its figures' marks do not), the box itself does, named by the table's caption, so a keyboard can
+     scroll it too. */
+  var TABBABLE = "a[href]:not([tabindex='-1']), button, input, select, textarea, [tabindex='0']";
+
+  function scrollable(root) {
+    root.querySelectorAll(".md-typeset__scrollwrap, .fd-table-wrap").forEach(function (box) {
+      var overflow = window.getComputedStyle(box).overflowX;
+      var wide = (overflow === "auto" || overflow === "scroll") && box.scrollWidth > box.clientWidth + 1;
+      var own = box.dataset.fdScrollFocus === "1";
+      if (wide && !own && !box.querySelector(TABBABLE)) {
+        var caption = box.querySelector("caption");
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table, scrolls sideways");
+        box.dataset.fdScrollFocus = "1";
+      } else if (!wide && own) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        delete box.dataset.fdScrollFocus;
+      }
+    });
+  }
+
+  function start() {
+    mount(document);
+    scrollable(document);
+  }
+
+  window.addEventListener("resize", function () { scrollable(document); });
   if (typeof window.document$ !== "undefined") {
-    window.document$.subscribe(function () { mount(document); });
+    window.document$.subscribe(start);
   } else {
-    document.addEventListener("DOMContentLoaded", function () { mount(document); });
+    document.addEventListener("DOMContentLoaded", start);
   }
 })();
