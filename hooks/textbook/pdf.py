@@ -564,7 +564,8 @@ def load_book(site: Path, docs: Path, root: Path, site_url: str,
 def prepare(book: Book, paper: bool = True) -> list[tuple[Chapter, Tag]]:
     """Each chapter's article made ready for a book, in order: cleaned for print, figures numbered,
     the quiz pointing at the answer key, ids and links made unique inside the book. The PDF and the
-    EPUB (``textbook.epub``) are laid out from these; on ``paper``, wide tables go to the chapter's end."""
+    EPUB (``textbook.epub``) are laid out from these. On ``paper`` (the PDF), the key-terms box lists the
+    terms alone with their definitions at the chapter's end, and wide tables go to the chapter's end."""
     soup = BeautifulSoup("", "html.parser")
     problems: list[ContentError] = []
     bodies: list[tuple[Chapter, Tag]] = []
