@@ -175,6 +175,12 @@ def test_glossary_terms_are_marked_once_a_section_and_never_in_headings(built_si
             term = element["href"].split("#term-")[1]
             assert term not in section, f"'{term}' marked twice in one section"
             section.append(term)
+    # Each definition is one Tab stop: at the term's first mark on the page, not at its later ones.
+    first: set[str] = set()
+    for mark in marks:
+        term = mark["href"].split("#term-")[1]
+        assert (mark.get("tabindex") == "-1") == (term in first), f"'{term}': wrong Tab stop"
+        first.add(term)
 
 
 def test_edit_links_and_dates(built_site):

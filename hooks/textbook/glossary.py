@@ -175,6 +175,7 @@ def term_pattern(terms: dict[str, Term]) -> tuple[re.Pattern | None, dict[str, T
 
 def mark_terms(root, pattern: re.Pattern | None, by_spelling: dict[str, Term], attributes) -> int:
     """Wrap the first use of each term in each section of an element tree; returns how many were marked.
+    Only a term's first mark on the page is a Tab stop.
 
     ``attributes(term)`` gives the mark's attributes (href and title). Works on any ElementTree-like
     tree (Python-Markdown's), in document order.
@@ -233,10 +234,15 @@ def mark_terms(root, pattern: re.Pattern | None, by_spelling: dict[str, Term], a
                 index += len(marks)
             index += 1
 
+    reached: set[str] = set()          # terms whose definition the Tab key already reaches on this page
+
     def make_mark(term: Term, text: str):
+        # The Tab key stops at a term's first mark on the page; its later marks (one a section) show the
+        # same definition on hover and stay links, without adding stops.
         found = attributes(term)                     # without a glossary page to link to: a focusable abbr
-        mark = root.makeelement("a" if "href" in found else "abbr",
-                                {"class": TERM_CLASS, **found, **({} if "href" in found else {"tabindex": "0"})})
+        focus = {"tabindex": "-1"} if term.id in reached else {} if "href" in found else {"tabindex": "0"}
+        reached.add(term.id)
+        mark = root.makeelement("a" if "href" in found else "abbr", {"class": TERM_CLASS, **found, **focus})
         mark.text = text
         return mark
 
