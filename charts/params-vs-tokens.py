@@ -74,7 +74,7 @@ def draw(plot, style):
     axes.set_ylim(1e11, 8e13)
     axes.set_xlabel("Parameters (log scale)")
     axes.set_ylabel("Training tokens (log scale)")
-    style.qualifier_legend(axes, qualifiers, loc="lower right")
+    style.qualifier_legend(axes, qualifiers, loc="lower left")   # on the left: in view on a phone before scrolling
     return figure
 
 

@@ -59,7 +59,7 @@ def draw(plot, style):
     axes.set_ylim(1e-8, 1e3)
     axes.set_xlabel("Examples used in the stage (log scale)")
     axes.set_ylabel("Cost of one example, US dollars (log scale)")
-    style.qualifier_legend(axes, qualifiers, loc="upper right")
+    style.qualifier_legend(axes, qualifiers, loc="lower left")   # on the left: in view on a phone before scrolling
     return figure
 
 
