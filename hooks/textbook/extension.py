@@ -351,7 +351,7 @@ class AskBox(Treeprocessor):
         heading = ElementTree.SubElement(section, "h2", {"id": "ask-this-lesson"})
         heading.text = "Ask this lesson"
         box = ElementTree.SubElement(section, "p")
-        box.text = self.md.htmlStash.store(renderer.ask_box(renderer.url))
+        box.text = self.md.htmlStash.store(renderer.ask_box())
 
 
 class TreeDone(Treeprocessor):

@@ -86,12 +86,14 @@ def load_glossary(path: str | Path, display_name: str | None = None) -> dict[str
             errors.append(ContentError(name, entry.line_of("asked_as"), f"term '{term_id}': asked_as must be a list "
                                        "of everyday phrasings", 'For example: asked_as: ["make things up", "fake sources"]'))
             asked = []
+        kept = []
         for words in asked:
-            problem = _phrasing_problem(words)
-            if problem:
+            if problem := _phrasing_problem(words):
                 errors.append(ContentError(name, entry.line_of("asked_as"), f"term '{term_id}': the asked_as phrasing "
                                            f"{_shown(words)} {problem}", ASKED_HINT))
-        asked = [words for words in asked if not _phrasing_problem(words)]
+            else:
+                kept.append(words)
+        asked = kept
         term = Term(str(term_id), str(entry["term"]), definition, str(entry.get("chapter") or ""),
                     [str(alias) for alias in aliases], at, entry.line_of("chapter"), [str(words) for words in asked])
         for words in term.asked_as:

@@ -21,14 +21,10 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-# Screen-only parts: buttons and forms, the answers, the box that asks the course, the theme's links.
-DROP = ", ".join([
-    "script", "style", "noscript", "button", "input", "form", "a.headerlink", ".md-content__button",
-    ".md-source-file", ".fd-ask", ".fd-progress", ".fd-review", ".fd-q__actions", ".fd-q__status",
-    ".fd-quiz__score", ".fd-exam__result", "details.fd-q__answer", ".fd-opt__feedback", ".fd-q__explanation",
-    ".fd-q__misconception", ".fd-screen-only", ".fd-pdf-link", ".fd-lab-download", "img[src*='#only-dark']", ".fd-chart__img--dark",
-    ".fd-nav-mark",
-])
+from .render import SCREEN_ONLY
+
+# What only works on screen, and a wrong answer's named misconception (it gives the answer away).
+DROP = ", ".join([*SCREEN_ONLY, ".fd-q__misconception"])
 BLOCK = {"p", "ul", "ol", "table", "dl", "div", "details", "pre", "blockquote", "figure", "section",
          "fieldset", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "article"}
 

@@ -34,6 +34,7 @@ from bs4 import BeautifulSoup, Tag
 from .errors import ContentError, ContentErrors
 from . import manifest
 from .extension import page_file
+from .render import SCREEN_ONLY
 
 STYLESHEET = Path(__file__).with_name("book.css")
 PDF_NAME = "from-data-to-assistant.pdf"
@@ -132,13 +133,7 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-DROP = ", ".join([
-    "script", "style", "link", "noscript", "button", "input", "form", "a.headerlink", "a.anchor-link",
-    ".md-content__button", "aside.md-source-file", ".fd-progress", ".fd-review", ".fd-nav-mark", ".fd-q__actions",
-    ".fd-pdf-link", ".fd-q__status", ".fd-quiz__score", ".fd-exam__result", "details.fd-q__answer", ".fd-opt__feedback",
-    ".fd-q__explanation", "img[src*='#only-dark']", ".fd-chart__img--dark", ".zeroclipboard-container",
-    "clipboard-copy", ".fd-screen-only", ".fd-lab-download", ".fd-ask",
-])
+DROP = ", ".join([*SCREEN_ONLY, "link", "a.anchor-link", ".zeroclipboard-container", "clipboard-copy"])
 
 
 def clean(article: Tag, soup: BeautifulSoup) -> None:
@@ -802,7 +797,8 @@ def layout_notes(pages) -> list[str]:
         chapter = next((label for level, label, _at, _state in reversed(page.bookmarks) if level == 1), chapter)
         where = f"p. {index + 1} ({chapter})" if chapter else f"p. {index + 1}"
         page_box = page._page_box
-        ink = [box for box in content(page) if isinstance(box, (boxes.LineBox, boxes.ReplacedBox))]
+        laid_out = content(page)
+        ink = [box for box in laid_out if isinstance(box, (boxes.LineBox, boxes.ReplacedBox))]
         lowest = max((bottom(box) for box in ink), default=page_box.content_box_y())
         empty = 1 - (lowest - page_box.content_box_y()) / page_box.height
         following = index + 1
@@ -813,7 +809,7 @@ def layout_notes(pages) -> list[str]:
                         and page_box.page_type.name != "landscape")
         if empty > MOST_BLANK and not ends_chapter:
             notes.append(f"{where}: {empty:.0%} of the page is empty")
-        for box in content(page):
+        for box in laid_out:
             if isinstance(box, boxes.BlockBox) and box.element_tag in HEADINGS and index < last:
                 own = {id(line) for line in box.descendants()}
                 if not any(bottom(line) > bottom(box) + 0.5 for line in ink if id(line) not in own):
@@ -860,11 +856,7 @@ def export(site: Path, output: Path, root: Path, docs: Path | None = None, for_d
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         lesson_pdfs = pool.submit(export_lessons, site, docs, root, edition, lessons)
-        try:
-            pages = render(assemble(book, edition), site, output, edition, book)
-        except BaseException:
-            lesson_pdfs.cancel()
-            raise
+        pages = render(assemble(book, edition), site, output, edition, book)
         lesson_pdfs.result()
     return pages
 

@@ -147,6 +147,16 @@ def chart_images(chart) -> dict[str, str]:
             for theme in ("light", "dark")}
 
 
+# Parts of a built page that only work on screen (buttons, quiz answers and feedback, progress, the Ask
+# box, the dark drawing of a chart, the theme's links): the PDF book and the lessons' Markdown leave them out.
+SCREEN_ONLY = (
+    "script", "style", "noscript", "button", "input", "form", "a.headerlink", ".md-content__button",
+    ".md-source-file", ".fd-ask", ".fd-progress", ".fd-review", ".fd-nav-mark", ".fd-q__actions", ".fd-q__status",
+    ".fd-quiz__score", ".fd-exam__result", "details.fd-q__answer", ".fd-opt__feedback", ".fd-q__explanation",
+    ".fd-screen-only", ".fd-pdf-link", ".fd-lab-download", "img[src*='#only-dark']", ".fd-chart__img--dark",
+)
+
+
 def markdown_path(url: str) -> str:
     """Where a page's Markdown is published, from the site root: ``pretraining/`` -> ``pretraining.md``."""
     if url in ("", "/"):
@@ -319,10 +329,10 @@ class PageRenderer:
             found["href"] = f"{target}#term-{term.id}"
         return found
 
-    def ask_box(self, url: str) -> str:
-        """The "Ask this lesson" box of a lesson whose URL (from the site root) is ``url``."""
+    def ask_box(self) -> str:
+        """This lesson's "Ask this lesson" box."""
         return str(self.site.env.get_template("ask.html").module.box(
-            self.href("assets/ask/index.json"), self.page, self.href(markdown_path(url)), self.root))
+            self.href("assets/ask/index.json"), self.page, self.href(markdown_path(self.url)), self.root))
 
     def slot_ids(self) -> list[str]:
         """The ids the rendered blocks give the page (glossary terms, sources, tables, charts, quizzes)."""
