@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import http.server
+import io
 import importlib.util
 import json
 import os
@@ -204,6 +206,34 @@ def generated_course(lessons: int, runs: int) -> None:
 LIGHTHOUSE = "lighthouse@12.2.3"
 
 
+class Compressing(http.server.SimpleHTTPRequestHandler):
+    """The built site as a static host serves it (GitHub Pages, Netlify, Read the Docs): text files
+    gzip-compressed for a browser that accepts it, so the page weight Lighthouse counts is what a learner
+    downloads."""
+
+    TEXT = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()                  # the redirect to the folder's address
+            path = path / "index.html"
+        kind = self.guess_type(str(path))
+        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "") or not kind.startswith(self.TEXT):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 def lighthouse(page: str = "pretraining/") -> str:
     """Lighthouse's mobile preset on one lesson of a fresh build, with Debian's Chromium, offline.
 
@@ -226,11 +256,7 @@ def lighthouse(page: str = "pretraining/") -> str:
         site, report = Path(folder) / "site", Path(folder) / "report.json"
         subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], cwd=ROOT, env=ENV, check=True,
                        capture_output=True)
-        class Quiet(http.server.SimpleHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
-        handler = functools.partial(Quiet, directory=str(site))
+        handler = functools.partial(Compressing, directory=str(site))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
@@ -244,7 +270,8 @@ def lighthouse(page: str = "pretraining/") -> str:
         result = json.loads(report.read_text())
     scores = {name: round(category["score"] * 100) for name, category in result["categories"].items()}
     audits = result["audits"]
-    return (f"Lighthouse {LIGHTHOUSE.split('@')[1]} (mobile preset) on {page}: performance {scores['performance']}, "
+    return (f"Lighthouse {LIGHTHOUSE.split('@')[1]} (mobile preset, pages served gzip-compressed as static hosts "
+            f"serve them) on {page}: performance {scores['performance']}, "
             f"accessibility {scores['accessibility']}; first contentful paint {audits['first-contentful-paint']['displayValue']}, "
             f"total blocking time {audits['total-blocking-time']['displayValue']}; page weight: "
             f"{audits['dom-size']['numericValue']:,.0f} DOM elements, HTML {html / 1024:.0f} KB, "

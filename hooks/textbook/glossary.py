@@ -156,7 +156,7 @@ def check_chapters(terms: dict[str, Term], pages: set[str], name: str) -> list[C
 # --- Marking terms in a page ----------------------------------------------------------------------
 # A term is marked where a reader meets it: its first use in each section (a section starts at each
 # second-level heading), never in a heading, a box's title, a table header, a link, code or a fact's label. The mark is a link to the
-# term's entry on the glossary page, with the definition as its title: Material shows it as a tooltip
+# term's entry on the glossary page, with the definition as its title: tips.js shows it as a tooltip
 # on hover and on keyboard focus, and following the link opens the entry.
 
 SECTION_TAGS = frozenset({"h1", "h2"})

@@ -50,26 +50,43 @@
 
   /* A table wider than the screen scrolls sideways inside its box. When nothing in it takes the Tab key
      (its figures' marks do not), the box itself does, named by the table's caption, so a keyboard can
-     scroll it too. */
+     scroll it too. Off screen, a table is not laid out (content-visibility: auto in textbook.css), so
+     its width is known, and checked, each time its box is shown or changes size. */
   var TABBABLE = "a[href]:not([tabindex='-1']), button, input, select, textarea, [tabindex='0']";
+  var BOXES = ".md-typeset__scrollwrap, .fd-table-wrap";
+
+  function laidOut(box) {
+    var inside = box.firstElementChild;
+    return !inside || typeof inside.checkVisibility !== "function" || inside.checkVisibility({ contentVisibilityAuto: true });
+  }
+
+  function check(box) {
+    if (!laidOut(box)) return;              // decided when it is shown
+    var overflow = window.getComputedStyle(box).overflowX;
+    var wide = (overflow === "auto" || overflow === "scroll") && box.scrollWidth > box.clientWidth + 1;
+    var own = box.dataset.fdScrollFocus === "1";
+    if (wide && !own && !box.querySelector(TABBABLE)) {
+      var caption = box.querySelector("caption");
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table, scrolls sideways");
+      box.dataset.fdScrollFocus = "1";
+    } else if (!wide && own) {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+      delete box.dataset.fdScrollFocus;
+    }
+  }
+
+  var resized = typeof ResizeObserver === "function"
+    ? new ResizeObserver(function (entries) { entries.forEach(function (entry) { check(entry.target); }); })
+    : null;
 
   function scrollable(root) {
-    root.querySelectorAll(".md-typeset__scrollwrap, .fd-table-wrap").forEach(function (box) {
-      var overflow = window.getComputedStyle(box).overflowX;
-      var wide = (overflow === "auto" || overflow === "scroll") && box.scrollWidth > box.clientWidth + 1;
-      var own = box.dataset.fdScrollFocus === "1";
-      if (wide && !own && !box.querySelector(TABBABLE)) {
-        var caption = box.querySelector("caption");
-        box.tabIndex = 0;
-        box.setAttribute("role", "region");
-        box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table, scrolls sideways");
-        box.dataset.fdScrollFocus = "1";
-      } else if (!wide && own) {
-        box.removeAttribute("tabindex");
-        box.removeAttribute("role");
-        box.removeAttribute("aria-label");
-        delete box.dataset.fdScrollFocus;
-      }
+    root.querySelectorAll(BOXES).forEach(function (box) {
+      if (resized) resized.observe(box);    // called once at once, then on each change of size
+      else check(box);
     });
   }
 
@@ -78,7 +95,11 @@
     scrollable(document);
   }
 
-  window.addEventListener("resize", function () { scrollable(document); });
+  // Shown after being skipped: its width may now be known.
+  document.addEventListener("contentvisibilityautostatechange", function (event) {
+    if (!event.skipped && event.target instanceof Element && event.target.matches(BOXES)) check(event.target);
+  }, true);
+  window.addEventListener("resize", function () { document.querySelectorAll(BOXES).forEach(check); });
   if (typeof window.document$ !== "undefined") {
     window.document$.subscribe(start);
   } else {
