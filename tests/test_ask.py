@@ -17,6 +17,8 @@ from playwright.sync_api import expect
 from textbook import ask, llms
 from textbook.errors import ContentError
 from textbook.glossary import load_glossary
+from textbook.learner_questions import check_sections as check_question_sections, load_learner_questions
+from textbook.links import anchors
 
 ROOT = Path(__file__).resolve().parent.parent
 ASK_JS = ROOT / "overrides" / "assets" / "javascripts" / "ask.js"
@@ -95,11 +97,52 @@ def test_the_index_keeps_each_section_once_and_the_glossary_with_its_everyday_wo
                        "href": "glossary/#term-hallucination"}]
     lessons = [{"src": "pretraining.md", "title": "2. Pretraining", "url": "pretraining/", "markdown": "pretraining.md"}]
     index = ask.build_index(lessons, {"pretraining.md": ask.passages(article(), "2. Pretraining")}, groups,
-                            {"pretraining.md#the-game": ["Pretraining teaches what is true."]})
+                            {"pretraining.md#the-game": ["Pretraining teaches what is true."]},
+                            {"pretraining.md#the-game": ["so it just guesses words?"], "pretraining.md#gone": ["x?"]})
     assert index["format"] == ask.FORMAT and index["lessons"] == lessons
     assert [section[2] for section in index["sections"]] == ["", "the-game"]
-    assert index["sections"][1][3] == "Pretraining teaches what is true."
+    assert index["sections"][1][3:] == ["Pretraining teaches what is true.", ["so it just guesses words?"]]
+    assert index["sections"][0][3:] == ["", []]
     assert all(row[0] in (0, 1) for row in index["passages"])
+
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("questions:\n  - a\n", "docs/learner-questions.yml:1: the file has no 'sections:' mapping"),
+    ('sections:\n  the-game:\n    - "why?"\n', "docs/learner-questions.yml:2: 'the-game' is not a lesson section"),
+    ('sections:\n  pretraining.md#the-game: "why?"\n',
+     "docs/learner-questions.yml:2: section 'pretraining.md#the-game' has no list of questions"),
+    ('sections:\n  pretraining.md#the-game:\n    - "why?"\n    - 42\n',
+     "docs/learner-questions.yml:2: section 'pretraining.md#the-game' has a question that is not text: 42"),
+])
+def test_learner_questions_are_checked_with_their_line(tmp_path, text, expected):
+    path = tmp_path / "learner-questions.yml"
+    path.write_text(text)
+    with pytest.raises(ContentError) as caught:
+        load_learner_questions(path, "docs/learner-questions.yml")
+    assert expected in str(caught.value) and "Traceback" not in str(caught.value)
+
+
+def test_learner_questions_must_sit_under_a_searched_heading_of_a_lesson(tmp_path):
+    path = tmp_path / "learner-questions.yml"
+    path.write_text('sections:\n  pretraining.md#the-gmae:\n    - "a?"\n  pretraining.md#key-terms:\n    - "b?"\n'
+                    '  glossary.md#term-token:\n    - "c?"\n  pretraining.md#:\n    - "d?"\n'
+                    '  pretraining.md#the-game:\n    - "  so it   just guesses words? "\n')
+    questions = load_learner_questions(path, "docs/learner-questions.yml")
+    assert questions["pretraining.md#the-game"] == (10, ["so it just guesses words?"])
+    problems = [str(problem) for problem in check_question_sections(
+        questions, {"pretraining.md": {"the-game", "key-terms"}, "glossary.md": {"term-token"}}, {"pretraining.md"},
+        "docs/learner-questions.yml")]
+    assert len(problems) == 3, problems
+    assert problems[0].startswith("docs/learner-questions.yml:2: section 'pretraining.md#the-gmae': '#the-gmae' is not "
+                                  "a heading in pretraining.md. Did you mean 'the-game'?")
+    assert problems[1].startswith("docs/learner-questions.yml:4: section 'pretraining.md#key-terms' frames the lesson")
+    assert problems[2].startswith("docs/learner-questions.yml:6: section 'glossary.md#term-token' is not in a lesson")
+
+
+def test_a_heading_used_twice_has_the_anchor_the_site_gives_it():
+    assert anchors("## How it helps\n\ntext\n\n## Other\n\n## How it helps\n\n## How it helps\n") == {
+        "how-it-helps", "other", "how-it-helps_1", "how-it-helps_2"}
 
 
 TERMS = ('hallucination:\n  term: "hallucination"\n  {first}\n  definition: "A false statement given as fact."\n'
@@ -244,6 +287,33 @@ def run_questions(browser, built_site, questions: list[dict]) -> list[dict]:
     return found
 
 
+def test_a_learner_question_lends_its_words_to_the_passage_it_matches_best(browser):
+    """A question in docs/learner-questions.yml counts among its section's words and among those of the
+    passage of the section it shares most words with, so a learner who says "google" finds the passage
+    about searching, though the course never says "google"."""
+    data = {"format": ask.FORMAT, "glossary": [],
+            "lessons": [{"src": "a.md", "title": "A", "url": "a/", "markdown": "a.md"}],
+            "sections": [[0, "The model does not look things up", "the-model", "", ["does chatgpt search google?"]],
+                         [0, "Tokens", "tokens", "", []]],
+            "passages": [[0, "", "A plain language model holds no table of facts to consult.", "", 0],
+                         [0, "", "Some assistants call a search tool first and then read what it returns.", "", 0],
+                         [1, "", "Text is cut into tokens before a model reads it, pieces of words.", "", 0]]}
+    page = browser.new_page()
+    page.goto("about:blank")
+    first = page.evaluate("""([source, data]) => {
+        const module = { exports: {} }
+        new Function("module", source)(module)
+        const index = new module.exports.Index(data)
+        return ["can it google things for me", "what is a token"].map((question) => {
+            const found = index.search(question, "a.md")
+            return found.covered ? found.results[0].passage.text : null
+        })
+    }""", [ASK_JS.read_text(encoding="utf-8"), data])
+    page.close()
+    assert first == ["Some assistants call a search tool first and then read what it returns.",
+                     "Text is cut into tokens before a model reads it, pieces of words."]
+
+
 def _normal(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
 
@@ -265,9 +335,11 @@ def score(questions: list[dict], found: list[dict]) -> dict:
 
 
 @pytest.mark.parametrize("name, top3, none", [
-    # The questions the ranking was tuned on, and a set written apart from the ranking and never looked at.
-    ("ask_questions.yml", 0.57, 0.90),
-    ("ask_questions_unseen.yml", 0.67, 0.90),
+    # The questions the ranking was tuned on; a set written apart from it, whose misses have since been
+    # looked at; and a set written apart from the ranking and the learner questions, only ever counted.
+    ("ask_questions.yml", 0.71, 0.90),
+    ("ask_questions_unseen.yml", 0.71, 0.90),
+    ("ask_questions_fresh.yml", 0.61, 0.80),
 ])
 def test_the_answers_are_measured_on_learner_questions(browser, built_site, name, top3, none):
     questions = load_questions(name)
@@ -278,9 +350,10 @@ def test_the_answers_are_measured_on_learner_questions(browser, built_site, name
 
 
 @pytest.mark.xfail(strict=True, reason="the goal is the right passage in the top 3 for 85% of learner questions; "
-                                       "word matching with glossary synonyms reaches 58% to 68%")
+                                       "word matching with glossary synonyms and learner questions reaches 62% to 73%")
 def test_the_right_passage_is_in_the_top_3_for_85_percent_of_learner_questions(browser, built_site):
-    questions = load_questions("ask_questions.yml") + load_questions("ask_questions_unseen.yml")
+    questions = [question for name in ("ask_questions.yml", "ask_questions_unseen.yml", "ask_questions_fresh.yml")
+                 for question in load_questions(name)]
     result = score(questions, run_questions(browser, built_site, questions))
     assert result["top3"] >= 0.85 and result["none"] == 1, result
 
@@ -300,7 +373,7 @@ def ask_box(page, question: str) -> None:
 
 @pytest.mark.parametrize("lesson, question, section", [
     ("pretraining/", "what does the temperature setting do?", "temperature-sharpening-or-flattening-the-list"),
-    ("failure-modes/", "why does it agree with everything I say?", "where-it-comes-from"),
+    ("failure-modes/", "can a web page trick my assistant into doing something it shouldn't?", "prompt-injection"),
     ("reasoning-models/", "what is GRPO?", "grpo-scoring-each-answer-against-its-group"),
     ("bias/", "what went wrong with that hospital algorithm?", "a-health-algorithm-that-measured-cost-instead-of-need"),
 ])
@@ -311,7 +384,7 @@ def test_a_question_typed_into_the_box_brings_its_passage_first(browser, site_ur
     ask_box(page, question)
     first = page.locator(".fd-ask__results > li").first
     assert first.locator(".fd-ask__where a").get_attribute("href") == f"#{section}"
-    assert first.locator("mark").count() >= 1                      # the matched words are highlighted
+    assert first.locator("mark").count() >= 1                      # the matched words are highlighted (heading or text)
     assert page.locator(".fd-ask__results > li").count() <= 3
     assert not outside, outside
     page.close()

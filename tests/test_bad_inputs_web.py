@@ -129,6 +129,7 @@ CASES = {
     "HTML in a table note": (in_facts('    note: "Tokens per parameter', '    note: "<script>alert(1)</script> Tokens per parameter'), r"docs/facts.yml:\d+: raw HTML in 'note': '<script>'"),
     "HTML in a column title": (in_facts("model: {title: Model, sort: text}", "model: {title: \"<i>Model</i>\", sort: text}"), r"docs/facts.yml:\d+: raw HTML in 'title'"),
     "HTML in a misconception": (in_misconceptions("A model <script>alert(1)</script> looks things up."), r"docs/misconceptions.yml:3: raw HTML in 'statement': '<script>'"),
+    "HTML in a learner question": (lambda project: project.write("docs/learner-questions.yml", 'sections:\n  index.md#section:\n    - "is it <script>alert(1)</script>?"\n'), r"docs/learner-questions.yml:2: raw HTML in 'index.md#section': '<script>'"),
     # Labs: text cells are rendered as Markdown too.
     "HTML in a lab's text cell": (extra_page("labs/evil.py", "# %% [markdown]\n# # Lab 9: Evil\n#\n# <script>alert(1)</script>\n\n# %%\nx = 1\n"), r"docs/labs/evil.py:4: raw HTML: '<script>'"),
     "javascript: link in a lab's text cell": (extra_page("labs/evil.py", "# %% [markdown]\n# # Lab 9: Evil\n#\n# [x](javascript:alert(1))\n\n# %%\nx = 1\n"), r"docs/labs/evil.py:4: a 'javascript:' link"),

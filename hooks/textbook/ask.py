@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
-FORMAT = 1
+FORMAT = 2
 INDEX_PATH = "assets/ask/index.json"
 
 # Never a passage, and never part of one.
@@ -193,21 +193,23 @@ def synonym_groups(glossary: dict, glossary_href: str) -> list[dict]:
 
 
 def build_index(lessons: list[dict], cut: dict[str, list[Passage]], groups: list[dict],
-                beliefs: dict[str, list[str]] | None = None) -> dict:
+                beliefs: dict[str, list[str]] | None = None, questions: dict[str, list[str]] | None = None) -> dict:
     """The index the browser searches: ``lessons`` as ``{"src", "title", "url", "markdown"}``, in order.
 
     ``beliefs`` maps a section ("pretraining.md#anchor") to the wrong beliefs it corrects (the
-    misconceptions file): they are how a learner who holds them would ask, so they count among the
-    section's words.
+    misconceptions file), ``questions`` to what learners ask that it answers (the learner questions file):
+    both are how learners ask, so they count among the section's words; the browser also gives each
+    question to the passage of its section that matches it best.
     """
-    beliefs = beliefs or {}
-    sections: list[list] = []          # [lesson number, heading, anchor, beliefs it corrects], each once
+    beliefs, questions = beliefs or {}, questions or {}
+    sections: list[list] = []          # [lesson number, heading, anchor, beliefs it corrects, questions], each once
     rows = []                          # [section number, box label, text, words not shown, 1 if a takeaway]
     for number, lesson in enumerate(lessons):
         for passage in cut[lesson["src"]]:
             section = [number, passage.heading, passage.anchor]
             if not sections or sections[-1][:3] != section:
-                sections.append(section + [" ".join(beliefs.get(f"{lesson['src']}#{passage.anchor}", []))])
+                key = f"{lesson['src']}#{passage.anchor}"
+                sections.append(section + [" ".join(beliefs.get(key, [])), list(questions.get(key, []))])
             rows.append([len(sections) - 1, passage.label, passage.text, passage.extra, int(passage.summary)])
     return {"format": FORMAT, "lessons": lessons, "sections": sections, "passages": rows, "glossary": groups}
 

@@ -23,7 +23,8 @@ from .facts import load_facts
 from .frontmatter import check_front_matter, without_front_matter
 from .glossary import check_chapters, load_glossary
 from .labs import LabFolder, check_labs, find_labs
-from .lessonshape import check_lessons
+from .learner_questions import FILE as LEARNER_QUESTIONS, check_sections as check_question_sections, load_learner_questions
+from .lessonshape import check_lessons, lessons_in_nav
 from .linkcheck import MKDOCS_BUILTINS, RenderedLinks, check_rendered_links, markdown_settings, render_links
 from .markdown_scan import long_lines, segments
 from .misconceptions import FILE as MISCONCEPTIONS, load_misconceptions
@@ -127,7 +128,9 @@ def check(root: Path) -> list[ContentError]:
         facts = load_facts(docs / "facts.yml", "docs/facts.yml")
         glossary = load_glossary(docs / "glossary.yml", "docs/glossary.yml")
         misconceptions = load_misconceptions(docs / MISCONCEPTIONS, f"docs/{MISCONCEPTIONS}")
-        check_text(*((docs / name, f"docs/{name}") for name in ("facts.yml", "glossary.yml", MISCONCEPTIONS)))
+        learner_questions = load_learner_questions(docs / LEARNER_QUESTIONS, f"docs/{LEARNER_QUESTIONS}")
+        check_text(*((docs / name, f"docs/{name}") for name in ("facts.yml", "glossary.yml", MISCONCEPTIONS, LEARNER_QUESTIONS)
+                     if (docs / name).exists()))
     except ContentError as error:
         return _flatten(error)
 
@@ -151,6 +154,9 @@ def check(root: Path) -> list[ContentError]:
         src = page.relative_to(docs).as_posix()
         site.add_page(src, page_url(src), text)
     problems.extend(site.check_misconceptions(f"docs/{MISCONCEPTIONS}"))
+    problems.extend(check_question_sections(learner_questions, site.anchors,
+                                            {entry.src for entry in lessons_in_nav(root / "mkdocs.yml")},
+                                            f"docs/{LEARNER_QUESTIONS}"))
     problems.extend(check_chapters(glossary, set(site.pages), "docs/glossary.yml"))
 
     problems.extend(docs_file_problems(docs))             # no .html, .svg, .js … copied to the site

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from markdown.extensions.toc import slugify
+from markdown.extensions.toc import slugify, unique
 
 from .markdown_scan import strip_code
 
@@ -33,7 +33,7 @@ def anchors(markdown: str) -> set[str]:
     found: set[str] = set()
     for _line, text in strip_code(markdown):
         if heading := HEADING.match(text):
-            found.add(heading_anchor(heading["text"]))
+            found.add(unique(heading_anchor(heading["text"]), found))    # a repeated heading: 'slug_1', 'slug_2'…
         for match in EXPLICIT_ID.finditer(text):
             found.add(match[1] or match[2])
     return found

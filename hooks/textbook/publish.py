@@ -25,6 +25,7 @@ from .extension import page_file, page_url
 from .glossary import load_glossary
 from .lessonshape import lessons_in_nav
 from .linkcheck import markdown_settings, mkdocs_settings
+from .learner_questions import FILE as LEARNER_QUESTIONS, load_learner_questions
 from .misconceptions import load_misconceptions
 from .parsecache import cached_value
 from .render import markdown_path
@@ -51,7 +52,7 @@ def publish(site: Path, config: Path, directory_urls: bool | None = None) -> Pub
     ``directory_urls``: as the build had it (MkDocs' hook passes its own setting, which a command-line
     option may have changed); by default read from mkdocs.yml. Every lesson is read before anything is
     written, so a site missing a page is left as it was. The files are kept in ``.cache/course/``
-    (``parsecache.cached_value``) for the same lesson pages, glossary, misconceptions and code: a
+    (``parsecache.cached_value``) for the same lesson pages, glossary, misconceptions, learner questions and code: a
     rebuild that changed none of them writes them again without reading a page.
     """
     root = config.parent
@@ -71,6 +72,7 @@ def publish(site: Path, config: Path, directory_urls: bool | None = None) -> Pub
                            "Build the site into this folder first (mkdocs build, or zensical build), then run this; "
                            "nothing was written.")
     inputs = [config.read_bytes(), repr(directory_urls).encode()]
+    sources["learner questions"] = docs / LEARNER_QUESTIONS
     inputs += [path.read_bytes() if path.exists() else b"" for path in sources.values()]
     inputs += [src.encode() + b"\0" + path.read_bytes() for src, path in pages.items()]
     files, published = cached_value(root, "publish", b"\0".join(inputs),
@@ -120,8 +122,11 @@ def _files(root: Path, settings: dict, sources: dict[str, Path], entries, pages:
     beliefs: dict[str, list[str]] = {}
     for belief in load_misconceptions(misconceptions_file, misconceptions_file.relative_to(root).as_posix()).values():
         beliefs.setdefault(belief.section, []).append(belief.statement)
+    asked = sources["learner questions"]
+    questions = {key: listed for key, (_line, listed) in
+                 load_learner_questions(asked, asked.relative_to(root).as_posix()).items()}
     index = ask.build_index([{key: lesson[key] for key in ("src", "title", "url", "markdown")} for lesson in lessons],
-                            cut, ask.synonym_groups(glossary, glossary_href), beliefs)
+                            cut, ask.synonym_groups(glossary, glossary_href), beliefs, questions)
     index_text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     files = {lesson["markdown"]: text for lesson, text in zip(lessons, texts)}
     files[ask.INDEX_PATH] = index_text

@@ -9,10 +9,12 @@
    everyday words the glossary lists for it (asked_as: "make things up" for hallucination), so a question
    and a passage that name it differently still meet. A passage's score adds a share of its section's
    (heading, neighbouring paragraphs, and the wrong beliefs the section corrects, from the
-   misconceptions file), and passages of the lesson being read get a lead. When the best passage matches
-   too little of the question's weight, the box says the course does not answer it and points to the
-   glossary entry or lesson closest to it. The values below were tuned on tests/ask_questions.yml;
-   tests/ask_questions_unseen.yml measures them on questions written apart. */
+   misconceptions file, and what learners ask that it answers, from docs/learner-questions.yml, each of
+   which also counts for the passage of its section it matches best), and passages of the lesson being
+   read get a lead. When the best passage matches too little of the question's weight, the box says the
+   course does not answer it and points to the glossary entry or lesson closest to it. The values below
+   were tuned on tests/ask_questions.yml; tests/ask_questions_unseen.yml and tests/ask_questions_fresh.yml
+   measure them on questions written apart (tune on neither). */
 (() => {
   const TUNING = {
     K1: 1.2, B: 0.75,             // BM25: term saturation, and how much a long passage is discounted
@@ -21,8 +23,8 @@
     SECTION: 1,                   // how much a passage's section adds to its own score
     NEIGHBOUR: 0.15,              // how much each neighbouring passage in its section adds
     SECTION_COVERAGE: 0.8,        // how much of the question the section may cover for the passage
-    COVERED: 0.5,                 // share of the question's weight the best passage must match…
-    PARTLY: 0.25,                 // …or this share, with a score of at least STRONG
+    COVERED: 0.6,                 // share of the question's weight the best passage must match…
+    PARTLY: 0.35,                 // …or this share, with a score of at least STRONG
     STRONG: 30,
     NEAREST: 0.25,                // share of the question a passage must match for its lesson to be suggested
     RELATIVE: 0.35,               // a passage scoring under this share of the best is not shown
@@ -105,12 +107,32 @@
         for (const words of group.asked || []) add(this.asked, words, number)
       })
       this.passages = data.passages.map(([section, label, text, extra, summary]) => {
-        const [lesson, heading, anchor, beliefs] = this.sections[section]
+        const [lesson, heading, anchor, beliefs, questions] = this.sections[section]
         const tokens = this.tokens(`${label} ${text} ${extra}`).all
         const tf = new Map()
         for (const token of tokens) tf.set(token, (tf.get(token) || 0) + 1)
-        return { lesson, heading, anchor, beliefs: beliefs || "", label, text, tf, length: tokens.length,
-                 factor: summary ? TUNING.SUMMARY : 1 }
+        return { lesson, heading, anchor, section, beliefs: [beliefs || "", ...(questions || [])].join(" "), label, text, tf,
+                 length: tokens.length, factor: summary ? TUNING.SUMMARY : 1 }
+      })
+      // What learners ask that a section answers (docs/learner-questions.yml) also counts among the words of
+      // the passage of that section it matches best: it tells one paragraph of the section from the next.
+      this.count()
+      const inSection = new Map()
+      for (const passage of this.passages) {
+        if (!inSection.has(passage.section)) inSection.set(passage.section, [])
+        inSection.get(passage.section).push(passage)
+      }
+      this.sections.forEach(([, , , , questions], section) => {
+        for (const question of questions || []) {
+          const unique = [...new Set(this.tokens(question, true).all)]
+          let best = null, top = 0
+          for (const passage of inSection.get(section) || []) {
+            const [score] = this.bm25(unique, passage.tf, passage.length, this.average)
+            if (score > top) { top = score; best = passage }
+          }
+          if (!best) continue
+          for (const token of this.tokens(question).all) { best.tf.set(token, (best.tf.get(token) || 0) + 1); best.length++ }
+        }
       })
       // A passage is scored with its section too: a paragraph rarely repeats the words of the
       // question its section answers, and a section's words say what each of its paragraphs is about.
@@ -132,11 +154,16 @@
         group.length += passage.length
         passage.group = group
       }
+      this.count()
+      this.groupAverage = this.groups.reduce((sum, group) => sum + group.length, 0) / (this.groups.length || 1)
+    }
+
+    /* How many passages hold each word, and their average length, for BM25. */
+    count() {
       this.df = new Map()
       for (const passage of this.passages)
         for (const token of passage.tf.keys()) this.df.set(token, (this.df.get(token) || 0) + 1)
       this.average = this.passages.reduce((sum, passage) => sum + passage.length, 0) / (this.passages.length || 1)
-      this.groupAverage = this.groups.reduce((sum, group) => sum + group.length, 0) / (this.groups.length || 1)
     }
 
     bm25(unique, tf, length, average) {
@@ -234,17 +261,35 @@
     }
   }
 
-  /* A passage's most relevant stretch (at most `size` words), as [text, highlighted?] pieces. */
-  function snippet(text, query, index, size = 48) {
-    const parts = text.split(/(\s+)/)
+  /* The stems to highlight for a question: its own words, and every spelling of a glossary term it names. */
+  function wantedStems(query, index) {
     const wanted = new Set(query.stems)
     for (const number of query.concepts)
       for (const spelling of index.glossary[number].spellings) for (const part of stems(spelling)) wanted.add(part)
-    const hits = parts.map((part) => {
+    return wanted
+  }
+
+  /* Which of these pieces (words and the spaces between them) hold a wanted stem. */
+  function marked(parts, wanted) {
+    return parts.map((part) => {
       if (!part.trim()) return false
       const found = stems(part)
       return found.length > 0 && found.some((s) => wanted.has(s))
     })
+  }
+
+  /* A heading as [text, highlighted?] pieces: a passage may answer in words of its own, and its heading
+     then shows what it has in common with the question. */
+  function highlighted(text, query, index) {
+    const parts = text.split(/(\s+)/)
+    const hits = marked(parts, wantedStems(query, index))
+    return parts.map((part, i) => [part, hits[i]])
+  }
+
+  /* A passage's most relevant stretch (at most `size` words), as [text, highlighted?] pieces. */
+  function snippet(text, query, index, size = 48) {
+    const parts = text.split(/(\s+)/)
+    const hits = marked(parts, wantedStems(query, index))
     const wordsAt = parts.map((part, i) => (part.trim() ? i : -1)).filter((i) => i >= 0)
     let start = 0, best = -1
     for (let w = 0; w < wordsAt.length; w += 4) {
@@ -262,7 +307,7 @@
   }
 
   if (typeof module === "object" && module.exports) {           // Node: the ranking alone, for tests
-    module.exports = { Index, stem, stems, snippet, TUNING }
+    module.exports = { Index, stem, stems, snippet, highlighted, TUNING }
     return
   }
 
@@ -328,7 +373,9 @@
       const entry = index.lessons[passage.lesson]
       const href = passage.lesson === current ? "#" + passage.anchor
         : root + entry.url + (passage.anchor ? "#" + passage.anchor : "")
-      const where = element("p", { className: "fd-ask__where" }, link(href, passage.heading))
+      const heading = link(href, "")
+      for (const [piece, hit] of highlighted(passage.heading, found.query, index)) heading.append(hit ? element("mark", {}, piece) : piece)
+      const where = element("p", { className: "fd-ask__where" }, heading)
       if (passage.lesson !== current) where.append(element("span", { className: "fd-ask__lesson" }, " · " + entry.title))
       if (passage.label) where.append(element("span", { className: "fd-ask__label-box" }, " · " + passage.label))
       const text = element("p", { className: "fd-ask__text" })
