@@ -42,6 +42,9 @@ OFFSETS = {"GPT-3": (7, -4), "Gopher": (-7, 5), "Chinchilla": (7, -13), "PaLM": 
            "Phi-3-medium": (7, -6), "Llama 3.1 405B": (-7, -4), "DeepSeek-V3": (-7, 6), "Grok 4": (7, -4)}
 LEADERS = {"Gemma 3 27B": (-14, -8), "Qwen3-235B-A22B": (20, 27), "Llama 4 Scout": (24, 14), "Kimi K2": (14, 4),
            "Llama 4 Maverick": (24, -8), "OLMo 2 32B": (30, -16)}
+# On a phone's narrow drawing the years are closer together: the crowded models of 2020 to 2024 move.
+NARROW_OFFSETS = {**OFFSETS, "GPT-3": (6, 3)}
+NARROW_LEADERS = {**LEADERS, "Chinchilla": (-6, -34), "LLaMA 65B": (4, -44)}
 
 
 def draw(plot, style):
@@ -50,15 +53,16 @@ def draw(plot, style):
     figure = style.figure()
     axes = style.axes(figure)
     axes.set_yscale("log")
+    offsets, leaders = (NARROW_OFFSETS, NARROW_LEADERS) if style.narrow else (OFFSETS, LEADERS)
     qualifiers = set()
     for point in plot["points"]:
         date = dt.date.fromisoformat(point["date"])
         style.point(axes, date, point["compute"], point["qualifier"], style.palette[0])
         qualifiers.add(point["qualifier"])
-        if point["label"] in LEADERS:
-            style.label(axes, date, point["compute"], point["label"], LEADERS[point["label"]], leader=True)
+        if point["label"] in leaders:
+            style.label(axes, date, point["compute"], point["label"], leaders[point["label"]], leader=True)
         else:
-            style.label(axes, date, point["compute"], point["label"], OFFSETS.get(point["label"], (7, -4)))
+            style.label(axes, date, point["compute"], point["label"], offsets.get(point["label"], (7, -4)))
     axes.set_xlim(dt.date(2020, 1, 1), dt.date(2026, 12, 31))
     axes.set_ylim(3e22, 2e27)
     axes.xaxis.set_major_locator(mdates.YearLocator())

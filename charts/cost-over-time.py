@@ -49,7 +49,8 @@ def draw(plot, style):
     years = [(start - anchor).days / 365.25, (end - anchor).days / 365.25]
     axes.plot([start, end], [plot["anchor_value"] * plot["growth"] ** y for y in years], linestyle="--",
               color=style.muted, linewidth=1.3, zorder=1)
-    axes.annotate(f"growing {plot['growth']:g}× a year (Epoch AI's trend for frontier runs)",
+    trend = f"growing {plot['growth']:g}× a year" + ("\n" if style.narrow else " ") + "(Epoch AI's trend for frontier runs)"
+    axes.annotate(trend,
                   xy=(dt.date(2020, 3, 1), plot["anchor_value"] * plot["growth"] ** ((dt.date(2020, 3, 1) - anchor).days / 365.25)),
                   xytext=(0, 10), textcoords="offset points", fontsize=9.5, color=style.muted, rotation=0)
     qualifiers = set()

@@ -48,6 +48,10 @@ OFFSETS = {"GPT-3": (6, -12), "Gopher": (6, 4), "Chinchilla": (7, -10), "PaLM": 
            "Llama 4 Maverick (active)": (-8, 0)}
 LEADERS = {"Gemma 3 27B": (-10, -16), "DeepSeek-V3 (active)": (14, -22), "GPT-4 (active)": (24, -14),
            "Kimi K2 (active)": (24, 14)}
+# On a phone's narrow drawing the same dots are closer together: these labels move.
+NARROW_OFFSETS = {**OFFSETS, "Llama 4 Scout (active)": (-8, 4), "Llama 4 Maverick (active)": (-8, -1)}
+NARROW_LEADERS = {"Gemma 3 27B": (-12, -18), "DeepSeek-V3 (active)": (-2, -40), "GPT-4 (active)": (10, -24),
+                  "Kimi K2 (active)": (30, 16)}
 
 
 def draw(plot, style):
@@ -58,18 +62,23 @@ def draw(plot, style):
     low, high = 1e9, 4e12
     axes.plot([low, high], [low * plot["ratio"], high * plot["ratio"]], linestyle="--", color=style.muted,
               linewidth=1.4, zorder=2)
-    axes.annotate(f"~{plot['ratio']:g} tokens per parameter", xy=(4e10, 4e10 * plot["ratio"]),
-                  xytext=(-6, 6), textcoords="offset points", ha="right", color=style.muted, fontsize=10,
-                  rotation=0)
+    if style.narrow:            # right of the line, in the empty corner under the largest models
+        axes.annotate(f"~{plot['ratio']:g} tokens\nper parameter", xy=(5e11, 5e11 * plot["ratio"]),
+                      xytext=(6, -30), textcoords="offset points", ha="left", va="top", color=style.muted, fontsize=9.5)
+    else:
+        axes.annotate(f"~{plot['ratio']:g} tokens per parameter", xy=(4e10, 4e10 * plot["ratio"]),
+                      xytext=(-6, 6), textcoords="offset points", ha="right", color=style.muted, fontsize=10,
+                      rotation=0)
+    offsets, leaders = (NARROW_OFFSETS, NARROW_LEADERS) if style.narrow else (OFFSETS, LEADERS)
     qualifiers = set()
     for point in plot["points"]:
         color = style.palette[1] if point["qualifier"] == "leaked" else style.palette[0]
         style.point(axes, point["params"], point["tokens"], point["qualifier"], color)
         qualifiers.add(point["qualifier"])
-        if point["label"] in LEADERS:
-            style.label(axes, point["params"], point["tokens"], point["label"], LEADERS[point["label"]], leader=True)
+        if point["label"] in leaders:
+            style.label(axes, point["params"], point["tokens"], point["label"], leaders[point["label"]], leader=True)
         else:
-            style.label(axes, point["params"], point["tokens"], point["label"], OFFSETS.get(point["label"], (6, 4)))
+            style.label(axes, point["params"], point["tokens"], point["label"], offsets.get(point["label"], (6, 4)))
     axes.set_xlim(low, high)
     axes.set_ylim(1e11, 8e13)
     axes.set_xlabel("Parameters (log scale)")

@@ -33,6 +33,10 @@ def data(inputs):
 
 
 OFFSETS = {"Pretraining": (-10, 10), "Supervised fine-tuning": (10, 4), "Preference tuning": (10, -14)}
+# Where each line of equal spend is named (examples, on the horizontal axis), clear of the stages' labels,
+# on the wide drawing and on a phone's narrow one.
+SPEND_AT = {1e4: 3e9, 1e6: 3e9, 1e8: 1e11}
+NARROW_SPEND_AT = {1e4: 1e5, 1e6: 3e8, 1e8: 3e12}
 
 
 def draw(plot, style):
@@ -43,7 +47,8 @@ def draw(plot, style):
     low, high = 1e3, 1e14
     for spend in (1e4, 1e6, 1e8):      # lines of equal total spend: examples × cost per example
         axes.plot([low, high], [spend / low, spend / high], color=style.grid, linewidth=1.2, zorder=1)
-        axes.annotate(f"${spend:,.0f} in total", xy=(3e9, spend / 3e9), xytext=(0, 4),
+        at = (NARROW_SPEND_AT if style.narrow else SPEND_AT)[spend]
+        axes.annotate(f"${spend:,.0f} in total", xy=(at, spend / at), xytext=(0, 4),
                       textcoords="offset points", fontsize=9, color=style.muted, rotation=-30,
                       rotation_mode="anchor", ha="center")
     qualifiers = set()

@@ -75,6 +75,7 @@ CASES = {
     "alias in the facts file": (in_facts("    unit: parameters\n", "    unit: *unit\n"), r"docs/facts.yml:\d+: an alias \('\*unit'\) is not allowed"),
     "alias bomb in the glossary": (in_file("docs/glossary.yml", BOMB), r"docs/glossary.yml:1: an anchor \('&a'\) is not allowed"),
     "alias bomb in the misconceptions file": (in_file("docs/misconceptions.yml", "misconceptions:\n  " + BOMB.replace("\n", "\n  ")), r"docs/misconceptions.yml:2: an anchor \('&a'\) is not allowed"),
+    "learner question under a heading that is gone": (in_file("docs/learner-questions.yml", 'sections:\n  index.md#no-such-heading:\n    - "why?"\n'), r"docs/learner-questions.yml:2: section 'index.md#no-such-heading'"),
     "alias bomb in the learner questions": (in_file("docs/learner-questions.yml", "sections:\n  " + BOMB.replace("\n", "\n  ")), r"docs/learner-questions.yml:2: an anchor \('&a'\) is not allowed"),
     "merge key from an alias": (in_glossary("\nbase: &base\n  term: base\n  definition: A base entry.\ncopy:\n  <<: *base\n"), r"docs/glossary.yml:\d+: an anchor \('&base'\) is not allowed"),
     # --- Numbers --------------------------------------------------------------------------------------

@@ -364,3 +364,31 @@ def test_a_marks_text_shows_on_hover_and_on_keyboard_focus_and_escape_closes_it(
     else:
         expect(tip).to_be_hidden()
     page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_chart_shows_its_phone_drawing_on_a_phone_whole_and_legible(browser, site_url, scheme):
+    """On a phone each chart shows the drawing made for a phone's width: all of it in view, no sideways
+    scrolling, its text at no less than four fifths of its size; on a wide screen, the wide drawing."""
+    for width, narrow in ((390, True), (1280, False)):
+        context = browser.new_context(viewport={"width": width, "height": 844}, color_scheme=scheme)
+        page = context.new_page()
+        page.goto(site_url + "pretraining/", wait_until="networkidle")
+        charts = page.locator(".fd-chart")
+        assert charts.count() >= 3
+        for index in range(charts.count()):
+            chart = charts.nth(index)
+            chart.scroll_into_view_if_needed()
+            shown = chart.evaluate("""(chart) => [...chart.querySelectorAll('img')]
+                .filter((img) => img.getBoundingClientRect().width > 0)
+                .map((img) => ({ narrow: !!img.closest('.fd-chart__frame--narrow'), dark: img.classList.contains('fd-chart__img--dark'),
+                                 left: img.getBoundingClientRect().left, right: img.getBoundingClientRect().right,
+                                 scale: img.getBoundingClientRect().width / img.naturalWidth,
+                                 frame: img.parentElement.scrollWidth - img.parentElement.clientWidth }))""")
+            assert len(shown) == 1, shown                                   # one drawing: this theme, this width
+            picture = shown[0]
+            assert picture["narrow"] is narrow and picture["dark"] is (scheme == "dark"), picture
+            assert picture["left"] >= 0 and picture["right"] <= width and picture["frame"] <= 1, picture
+            if narrow:
+                assert picture["scale"] >= 0.8, picture
+        context.close()

@@ -124,8 +124,15 @@ def test_charts_are_vector_svg_with_text_alt_caption_sources_and_data(built_site
             found += 1
             name = figure["data-fd-chart"]
             images = figure.select("img.fd-chart__img")
-            # one drawing per theme, told apart by class (a data: address may not carry a #fragment)
-            assert [img["class"][-1] for img in images] == ["fd-chart__img--light", "fd-chart__img--dark"]
+            # one drawing per theme, told apart by class (a data: address may not carry a #fragment), wide and
+            # then narrow (for phones), each pair in its frame
+            assert [img["class"][-1] for img in images] == ["fd-chart__img--light", "fd-chart__img--dark"] * 2
+            frames = figure.select(".fd-chart__frame")
+            assert [frame.get("class") for frame in frames] == [["fd-chart__frame"], ["fd-chart__frame", "fd-chart__frame--narrow"]]
+            narrow = ET.fromstring(chart_svg(frames[1].img["src"]))
+            wide = ET.fromstring(chart_svg(frames[0].img["src"]))
+            assert float(narrow.get("width").rstrip("pt")) < float(narrow.get("height").rstrip("pt")), f"{name}: a phone's drawing stands upright"
+            assert float(wide.get("width").rstrip("pt")) > float(wide.get("height").rstrip("pt"))
             assert figure.select_one("figure.fd-chart__figure > figcaption:last-child") is not None
             for img in images:
                 assert len(img["alt"]) > 80, "alt text describes the chart"

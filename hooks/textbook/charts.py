@@ -28,10 +28,12 @@ from .errors import ContentError
 from .facts import Fact, Facts, format_fact
 from .tables import Cell
 
-CACHE_VERSION = "2"    # cached pictures are the cleaned ones (sanitize.clean_svg)
+CACHE_VERSION = "3"    # cached pictures are the cleaned ones (sanitize.clean_svg), wide and narrow
 SECONDS_VARIABLE = "TEXTBOOK_CHART_SECONDS"
 DEFAULT_SECONDS = 60.0
 THEMES = ("light", "dark")
+# Each chart is drawn for each theme twice: wide (screens and paper) and narrow (phones).
+DRAWINGS = ("light", "dark", "light-narrow", "dark-narrow")
 STYLE_FILE = Path(__file__).with_name("chartstyle.py")
 
 
@@ -48,7 +50,7 @@ class Chart:
     facts: list[str]            # every fact the chart read, in first-use order
     sources: list[str]          # sources of those facts and of any dated cell it read
     key: str = ""
-    svg: dict[str, str] = field(default_factory=dict)   # theme -> SVG text
+    svg: dict[str, str] = field(default_factory=dict)   # drawing ("light", "dark-narrow"…) -> SVG text
 
 
 class Inputs:
@@ -235,14 +237,15 @@ def compute(path: Path, file: str, facts: Facts) -> Chart:
     return chart
 
 
-def _draw(path: Path, file: str, plot: dict, theme: str) -> str:
-    """In the child: load the chart file and draw one theme."""
+def _draw(path: Path, file: str, plot: dict, drawing: str) -> str:
+    """In the child: load the chart file and make one drawing ("light", "dark-narrow"…)."""
     from . import chartstyle
     try:
         module = load_module(path, file)
     except ContentError as error:
         raise _with_payload(error) from None
-    return chartstyle.render(module.draw, plot, theme)
+    theme, _, width = drawing.partition("-")
+    return chartstyle.render(module.draw, plot, theme, narrow=width == "narrow")
 
 
 def cache_key(path: Path, chart: Chart) -> str:
@@ -283,23 +286,23 @@ def build_charts(facts: Facts, directory: Path, cache: Path, prefix: str = "char
     charts, stats = {}, RenderStats()
     for path in chart_files(directory):
         chart = compute(path, f"{prefix}/{path.name}", facts)
-        files = {theme: cache / f"{chart.name}.{chart.key}.{theme}.svg" for theme in THEMES}
+        files = {drawing: cache / f"{chart.name}.{chart.key}.{drawing}.svg" for drawing in DRAWINGS}
         if all(file.exists() for file in files.values()):
-            chart.svg = {theme: file.read_text(encoding="utf-8") for theme, file in files.items()}   # cleaned when drawn
+            chart.svg = {drawing: file.read_text(encoding="utf-8") for drawing, file in files.items()}   # cleaned when drawn
             stats.cached.append(chart.name)
         else:
             from . import chartstyle  # noqa: F401  imports matplotlib once, before the children fork
-            for theme, file in files.items():
-                chart.svg[theme] = _bounded(lambda theme=theme: _draw(path, chart.file, chart.plot, theme),
-                                            path, chart.file, "draw() failed", _def_line(path, "draw"))
-                if not isinstance(chart.svg[theme], str):
+            for drawing, file in files.items():
+                chart.svg[drawing] = _bounded(lambda drawing=drawing: _draw(path, chart.file, chart.plot, drawing),
+                                              path, chart.file, "draw() failed", _def_line(path, "draw"))
+                if not isinstance(chart.svg[drawing], str):
                     raise ContentError(chart.file, _def_line(path, "draw"), "draw() did not return a figure")
-                chart.svg[theme] = _clean(chart, chart.svg[theme], _def_line(path, "draw"))
+                chart.svg[drawing] = _clean(chart, chart.svg[drawing], _def_line(path, "draw"))
             cache.mkdir(parents=True, exist_ok=True)
             for stale in cache.glob(f"{chart.name}.*.svg"):
                 stale.unlink()
-            for theme, file in files.items():
-                file.write_text(chart.svg[theme], encoding="utf-8")
+            for drawing, file in files.items():
+                file.write_text(chart.svg[drawing], encoding="utf-8")
             stats.drawn.append(chart.name)
         charts[chart.name] = chart
     return charts, stats

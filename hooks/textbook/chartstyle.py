@@ -1,13 +1,14 @@
 """The look shared by every chart, and drawing one to SVG. The only module that imports matplotlib.
 
 SVGs keep their text as text (searchable, selectable, crisp at any size) and are byte-for-byte
-reproducible: fixed hash salt, no date. Each chart is drawn twice, for Material's light and dark
-schemes, on a transparent background.
+reproducible: fixed hash salt, no date. Each chart is drawn four times, for Material's light and dark
+schemes, each wide (screens and paper) and narrow (phones), on a transparent background.
 """
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -27,6 +28,11 @@ MARKERS = {
 }
 
 
+# The size of a chart's drawing, in inches: wide for screens and paper, narrow (taller than wide) for phones.
+WIDE = (7.0, 4.4)
+NARROW = (4.4, 5.6)
+
+
 @dataclass(frozen=True)
 class Style:
     theme: str
@@ -34,9 +40,11 @@ class Style:
     muted: str
     grid: str
     palette: tuple[str, ...]
+    narrow: bool = False        # drawn for a phone's width: draw() may place labels differently
 
-    def figure(self, width: float = 7.0, height: float = 4.4) -> Figure:
-        figure = Figure(figsize=(width, height), layout="constrained")
+    def figure(self, width: float | None = None, height: float | None = None) -> Figure:
+        default = NARROW if self.narrow else WIDE
+        figure = Figure(figsize=(width or default[0], height or default[1]), layout="constrained")
         return figure
 
     def axes(self, figure: Figure, title: str = ""):
@@ -127,11 +135,22 @@ def rc(style: Style) -> dict:
     }
 
 
-def render(draw, plot: dict, theme: str) -> str:
-    """Call a chart's draw() in the theme's style and return the SVG text."""
-    style = STYLES[theme]
+def render(draw, plot: dict, theme: str, narrow: bool = False) -> str:
+    """Call a chart's draw() in the theme's style, wide or narrow, and return the SVG text."""
+    style = replace(STYLES[theme], narrow=narrow)
     with matplotlib.rc_context(rc(style)):
         figure = draw(plot, style)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
+    return compact(buffer.getvalue())
+
+
+def compact(svg: str) -> str:
+    """The same drawing in fewer bytes (the page carries it): no metadata block, no indentation, and
+    coordinates to a hundredth of a point, far below what a screen or a printer can show."""
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    svg = re.sub(r">\n\s*<", "><", svg)                     # line breaks and indentation only
+    return re.sub(r"<[^<>]+>", lambda tag: _HUNDREDTHS.sub(r"\1", tag[0]), svg)   # inside tags, never in text
+
+
+_HUNDREDTHS = re.compile(r"(?<![\w#.])(-?\d+\.\d\d)\d+")

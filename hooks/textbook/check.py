@@ -154,9 +154,10 @@ def check(root: Path) -> list[ContentError]:
         src = page.relative_to(docs).as_posix()
         site.add_page(src, page_url(src), text)
     problems.extend(site.check_misconceptions(f"docs/{MISCONCEPTIONS}"))
-    problems.extend(check_question_sections(learner_questions, site.anchors,
-                                            {entry.src for entry in lessons_in_nav(root / "mkdocs.yml")},
-                                            f"docs/{LEARNER_QUESTIONS}"))
+    if learner_questions:
+        config = root / "mkdocs.yml"
+        lessons = {entry.src for entry in lessons_in_nav(config)} if config.exists() else set(site.pages)
+        problems.extend(check_question_sections(learner_questions, site.anchors, lessons, f"docs/{LEARNER_QUESTIONS}"))
     problems.extend(check_chapters(glossary, set(site.pages), "docs/glossary.yml"))
 
     problems.extend(docs_file_problems(docs))             # no .html, .svg, .js … copied to the site

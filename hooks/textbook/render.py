@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from .charts import DRAWINGS
 from .errors import ContentError, ContentErrors, did_you_mean
 from .facts import STYLES, Facts, describe, format_fact
 from .glossary import Term, term_pattern
@@ -137,23 +138,24 @@ def fact_uses(markdown: str) -> list[tuple[str, int]]:
 
 
 def chart_images(chart) -> dict[str, str]:
-    """The chart's pictures (light and dark theme) as data: URLs, so the page carries them itself.
+    """The chart's pictures (light and dark theme, wide and narrow) as data: URLs, so the page carries them itself.
 
     Zensical copies only the docs folder and the theme into the site and keeps each page's HTML
     between builds, so a file made during the build would not reach it; a picture inside the
     page reaches the site on MkDocs and Zensical alike. As an image, an SVG never runs scripts.
     """
-    return {theme: "data:image/svg+xml;base64," + base64.b64encode(chart.svg.get(theme, "").encode("utf-8")).decode("ascii")
-            for theme in ("light", "dark")}
+    return {drawing.replace("-", "_"): "data:image/svg+xml;base64," + base64.b64encode(chart.svg.get(drawing, "").encode("utf-8")).decode("ascii")
+            for drawing in DRAWINGS}
 
 
 # Parts of a built page that only work on screen (buttons, quiz answers and feedback, progress, the Ask
-# box, the dark drawing of a chart, the theme's links): the PDF book and the lessons' Markdown leave them out.
+# box, the dark and the phone drawings of a chart, the theme's links): the PDF book and the lessons' Markdown leave them out.
 SCREEN_ONLY = (
     "script", "style", "noscript", "button", "input", "form", "a.headerlink", ".md-content__button",
     ".md-source-file", ".fd-ask", ".fd-progress", ".fd-review", ".fd-nav-mark", ".fd-q__actions", ".fd-q__status",
     ".fd-quiz__score", ".fd-exam__result", "details.fd-q__answer", ".fd-opt__feedback", ".fd-q__explanation",
     ".fd-screen-only", ".fd-pdf-link", ".fd-lab-download", "img[src*='#only-dark']", ".fd-chart__img--dark",
+    ".fd-chart__frame--narrow",
 )
 
 
