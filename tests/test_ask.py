@@ -337,9 +337,9 @@ def score(questions: list[dict], found: list[dict]) -> dict:
 @pytest.mark.parametrize("name, top3, none", [
     # The questions the ranking was tuned on; a set written apart from it, whose misses have since been
     # looked at; and a set written apart from the ranking and the learner questions, only ever counted.
-    ("ask_questions.yml", 0.71, 0.90),
-    ("ask_questions_unseen.yml", 0.71, 0.90),
-    ("ask_questions_fresh.yml", 0.61, 0.80),
+    ("ask_questions.yml", 0.72, 0.90),
+    ("ask_questions_unseen.yml", 0.76, 0.80),
+    ("ask_questions_fresh.yml", 0.61, 0.90),
 ])
 def test_the_answers_are_measured_on_learner_questions(browser, built_site, name, top3, none):
     questions = load_questions(name)
@@ -350,7 +350,7 @@ def test_the_answers_are_measured_on_learner_questions(browser, built_site, name
 
 
 @pytest.mark.xfail(strict=True, reason="the goal is the right passage in the top 3 for 85% of learner questions; "
-                                       "word matching with glossary synonyms and learner questions reaches 62% to 73%")
+                                       "word matching with glossary synonyms and learner questions reaches 62% to 79%")
 def test_the_right_passage_is_in_the_top_3_for_85_percent_of_learner_questions(browser, built_site):
     questions = [question for name in ("ask_questions.yml", "ask_questions_unseen.yml", "ask_questions_fresh.yml")
                  for question in load_questions(name)]

@@ -25,7 +25,7 @@
     SECTION_COVERAGE: 0.8,        // how much of the question the section may cover for the passage
     COVERED: 0.6,                 // share of the question's weight the best passage must match…
     PARTLY: 0.35,                 // …or this share, with a score of at least STRONG
-    STRONG: 30,
+    STRONG: 32,
     NEAREST: 0.25,                // share of the question a passage must match for its lesson to be suggested
     RELATIVE: 0.35,               // a passage scoring under this share of the best is not shown
     HEADING: 3,                   // a heading's words count this many times in its section
