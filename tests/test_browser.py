@@ -392,3 +392,23 @@ def test_a_chart_shows_its_phone_drawing_on_a_phone_whole_and_legible(browser, s
             if narrow:
                 assert picture["scale"] >= 0.8, picture
         context.close()
+
+
+def test_on_a_phone_the_closed_menu_takes_no_tab_stops_and_the_open_one_does(browser, site_url):
+    """Below 76.25em the navigation is a drawer off screen. Closed, none of its links is a Tab stop (the
+    keyboard would vanish into links nobody can see); opened, they are."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(site_url + "pretraining/", wait_until="networkidle")
+    in_drawer = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')"):
+            in_drawer.append(page.evaluate("document.activeElement.textContent.trim()"))
+    assert not in_drawer, in_drawer
+    page.locator("label.md-header__button[for='__drawer']").click()
+    page.wait_for_timeout(400)
+    link = page.locator(".md-sidebar--primary a.md-nav__link[href$='/rlhf/']").first
+    link.focus()
+    assert page.evaluate("document.activeElement.closest('.md-sidebar--primary') !== null")
+    expect(link).to_be_visible()
+    page.close()
