@@ -386,8 +386,9 @@ def main() -> None:
         generated_course(args.lessons, args.runs)
     assets = ROOT / "overrides" / "assets"
     raw, packed = gzipped([assets / "javascripts" / "quiz.js", assets / "javascripts" / "tables.js",
-                           assets / "javascripts" / "ask.js", assets / "stylesheets" / "textbook.css"])
-    print(f"course JS + CSS (quizzes, sortable tables, Ask this lesson, styles): {raw / 1024:.1f} KB raw, "
+                           assets / "javascripts" / "tips.js", assets / "javascripts" / "ask.js",
+                           assets / "stylesheets" / "textbook.css"])
+    print(f"course JS + CSS (quizzes, sortable tables, tooltips, Ask this lesson, styles): {raw / 1024:.1f} KB raw, "
           f"{packed / 1024:.1f} KB gzipped")
     print(ask_figures())
     print(lighthouse())
