@@ -43,8 +43,9 @@ OFFSETS = {"GPT-3": (7, -4), "Gopher": (-7, 5), "Chinchilla": (7, -13), "PaLM": 
 LEADERS = {"Gemma 3 27B": (-14, -8), "Qwen3-235B-A22B": (20, 27), "Llama 4 Scout": (24, 14), "Kimi K2": (14, 4),
            "Llama 4 Maverick": (24, -8), "OLMo 2 32B": (30, -16)}
 # On a phone's narrow drawing the years are closer together: the crowded models of 2020 to 2024 move.
-NARROW_OFFSETS = {**OFFSETS, "GPT-3": (6, 3)}
-NARROW_LEADERS = {**LEADERS, "Chinchilla": (-6, -34), "LLaMA 65B": (4, -44)}
+NARROW_OFFSETS = {**OFFSETS, "GPT-3": (6, 3), "Llama 3 8B": (7, -9), "OLMo 2 32B": (7, -4)}
+NARROW_LEADERS = {**{name: at for name, at in LEADERS.items() if name != "OLMo 2 32B"},
+                  "Chinchilla": (-6, -34), "LLaMA 65B": (4, -44)}
 
 
 def draw(plot, style):

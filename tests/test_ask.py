@@ -259,6 +259,26 @@ def test_publish_names_a_lesson_that_was_not_built(tmp_path, capsys):
     assert not list((tmp_path / "site").iterdir())
 
 
+def test_questions_filed_under_a_heading_with_no_text_of_its_own_stop_the_publish(built_site, tmp_path, capsys):
+    """"What pretraining costs" is followed at once by its first sub-heading: the box has no passage of
+    its own to give the questions to, so they would be dropped; the publish stops and says where to file them."""
+    import shutil
+
+    from textbook.publish import main
+
+    shutil.copytree(built_site, tmp_path / "site")
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    with open(tmp_path / "docs" / "learner-questions.yml", "a", encoding="utf-8") as questions:
+        questions.write('  pretraining.md#what-pretraining-costs:\n    - "how much does it cost to train one?"\n')
+    assert main([str(tmp_path / "site"), "-f", str(config)]) == 1
+    error = capsys.readouterr().err
+    assert re.search(r"docs/learner-questions.yml:\d+: section 'pretraining.md#what-pretraining-costs' has no text "
+                     r"of its own that the box searches", error), error
+    assert "File them under the sub-heading" in error and "Traceback" not in error
+
+
 # --- In the browser --------------------------------------------------------------------------------
 
 

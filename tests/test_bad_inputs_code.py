@@ -76,6 +76,8 @@ CASES = {
     "alias bomb in the glossary": (in_file("docs/glossary.yml", BOMB), r"docs/glossary.yml:1: an anchor \('&a'\) is not allowed"),
     "alias bomb in the misconceptions file": (in_file("docs/misconceptions.yml", "misconceptions:\n  " + BOMB.replace("\n", "\n  ")), r"docs/misconceptions.yml:2: an anchor \('&a'\) is not allowed"),
     "learner question under a heading that is gone": (in_file("docs/learner-questions.yml", 'sections:\n  index.md#no-such-heading:\n    - "why?"\n'), r"docs/learner-questions.yml:2: section 'index.md#no-such-heading'"),
+    "learner questions saved as Latin-1": (lambda project: (project.path / "docs/learner-questions.yml").write_bytes('sections:\n  index.md#section:\n    - "caf\xe9?"\n'.encode("latin-1")), r"docs/learner-questions.yml:3: the file is not UTF-8 text"),
+    "a list as a key in the glossary": (in_file("docs/glossary.yml", "? [token, word]\n: {term: token, definition: A piece of text.}\n"), r"docs/glossary.yml:1: a key here is a list or a mapping, not a name"),
     "alias bomb in the learner questions": (in_file("docs/learner-questions.yml", "sections:\n  " + BOMB.replace("\n", "\n  ")), r"docs/learner-questions.yml:2: an anchor \('&a'\) is not allowed"),
     "merge key from an alias": (in_glossary("\nbase: &base\n  term: base\n  definition: A base entry.\ncopy:\n  <<: *base\n"), r"docs/glossary.yml:\d+: an anchor \('&base'\) is not allowed"),
     # --- Numbers --------------------------------------------------------------------------------------

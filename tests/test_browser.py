@@ -350,6 +350,10 @@ def test_a_marks_text_shows_on_hover_and_on_keyboard_focus_and_escape_closes_it(
     page.mouse.move(0, 0)
     expect(tip).to_be_hidden()
     assert term.get_attribute("aria-describedby") is None
+    assert term.get_attribute("title") == definition                 # back, for the next hover
+    edit = page.locator("a.md-content__button").first                # an icon, named by its title alone
+    edit.hover()
+    assert edit.get_attribute("title") and tip.is_hidden()
 
     mark = page.locator("article p .fd-fact__q a").first
     source = mark.get_attribute("title")
@@ -411,4 +415,29 @@ def test_on_a_phone_the_closed_menu_takes_no_tab_stops_and_the_open_one_does(bro
     link.focus()
     assert page.evaluate("document.activeElement.closest('.md-sidebar--primary') !== null")
     expect(link).to_be_visible()
+    page.close()
+
+
+def test_a_wide_table_off_screen_is_a_tab_stop_before_the_reader_scrolls_to_it(browser, site_url):
+    """Off screen, tables are not laid out (content-visibility); each is measured when the browser is
+    idle, so a table that scrolls sideways on a phone is already a named, focusable region when the Tab
+    key reaches it, without the reader scrolling to it first."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(site_url + "pretraining/", wait_until="networkidle")
+    unmarked = """() => [...document.querySelectorAll('.md-typeset__scrollwrap, .fd-table-wrap')].filter((box) => {
+        const marked = box.getAttribute('tabindex') === '0' && box.getAttribute('role') === 'region' && box.getAttribute('aria-label')
+        const holder = box.closest('.md-typeset__scrollwrap') || box
+        holder.style.contentVisibility = 'visible'
+        const scrolls = ['auto', 'scroll'].includes(getComputedStyle(box).overflowX)
+        const wide = scrolls && box.scrollWidth > box.clientWidth + 1 && !box.querySelector("a[href]:not([tabindex='-1']), button, input")
+        holder.style.contentVisibility = ''
+        return wide && !marked
+    }).map((box) => (box.querySelector('caption') || box).textContent.trim().slice(0, 60))"""
+    assert page.evaluate("document.querySelectorAll('.md-typeset__scrollwrap').length") > 3
+    try:
+        page.wait_for_function(f"({unmarked})().length === 0", timeout=5000)
+    except Exception:
+        pass
+    assert page.evaluate("scrollY") == 0
+    assert not page.evaluate(unmarked)
     page.close()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from .errors import ContentError
+from .errors import ContentError, ContentErrors
 from .extension import page_file, page_url
 from .glossary import load_glossary
 from .lessonshape import lessons_in_nav
@@ -123,10 +123,18 @@ def _files(root: Path, settings: dict, sources: dict[str, Path], entries, pages:
     for belief in load_misconceptions(misconceptions_file, misconceptions_file.relative_to(root).as_posix()).values():
         beliefs.setdefault(belief.section, []).append(belief.statement)
     asked = sources["learner questions"]
-    questions = {key: listed for key, (_line, listed) in
-                 load_learner_questions(asked, asked.relative_to(root).as_posix()).items()}
+    filed = load_learner_questions(asked, asked.relative_to(root).as_posix())
+    questions = {key: listed for key, (_line, listed) in filed.items()}
     index = ask.build_index([{key: lesson[key] for key in ("src", "title", "url", "markdown")} for lesson in lessons],
                             cut, ask.synonym_groups(glossary, glossary_href), beliefs, questions)
+    searched = {f"{index['lessons'][section[0]]['src']}#{section[2]}" for section in index["sections"]}
+    unused = [ContentError(asked.relative_to(root).as_posix(), line,
+                           f"section '{key}' has no text of its own that the box searches (its heading is followed "
+                           "at once by a sub-heading, or it is a heading below the third level), so its questions "
+                           "would never be used", "File them under the sub-heading whose text answers them.")
+              for key, (line, _listed) in filed.items() if key not in searched and key.partition("#")[0] in pages]
+    if unused:
+        raise unused[0] if len(unused) == 1 else ContentErrors(unused)
     index_text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     files = {lesson["markdown"]: text for lesson, text in zip(lessons, texts)}
     files[ask.INDEX_PATH] = index_text

@@ -63,6 +63,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
+        if isinstance(key, (list, dict, set)):
+            raise ContentError(loader.name, line, "a key here is a list or a mapping, not a name",
+                               "Write each key as plain text followed by a colon, such as 'gpt3.params:'.")
         if key in mapping.key_lines:
             raise ContentError(
                 loader.name, line,
@@ -82,9 +85,15 @@ def load_yaml(path: str | Path, display_name: str | None = None) -> Any:
     path = Path(path)
     name = display_name or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as error:
         raise ContentError(name, None, f"couldn't read the file: {error.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ContentError(name, raw[:error.start].count(b"\n") + 1,
+                           f"the file is not UTF-8 text (byte {raw[error.start]:#04x} cannot be read)",
+                           "Save the file as UTF-8; most editors offer it under 'Save with encoding'.") from None
     return parse_yaml(text, name)
 
 

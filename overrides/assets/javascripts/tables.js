@@ -50,8 +50,8 @@
 
   /* A table wider than the screen scrolls sideways inside its box. When nothing in it takes the Tab key
      (its figures' marks do not), the box itself does, named by the table's caption, so a keyboard can
-     scroll it too. Off screen, a table is not laid out (content-visibility: auto in textbook.css), so
-     its width is known, and checked, each time its box is shown or changes size. */
+     scroll it too. Off screen, a table is not laid out (content-visibility: auto in textbook.css): its
+     width is checked when the browser is idle, and again each time its box is shown or changes size. */
   var TABBABLE = "a[href]:not([tabindex='-1']), button, input, select, textarea, [tabindex='0']";
   var BOXES = ".md-typeset__scrollwrap, .fd-table-wrap";
 
@@ -60,8 +60,29 @@
     return !inside || typeof inside.checkVisibility !== "function" || inside.checkVisibility({ contentVisibilityAuto: true });
   }
 
+  /* A box not laid out yet is measured when the browser is idle, one box at a time: laid out for that
+     moment alone, so the Tab key already knows it before the reader scrolls to it. */
+  var pending = [];
+  var later = window.requestIdleCallback ? window.requestIdleCallback.bind(window)
+    : function (callback) { return setTimeout(callback, 50); };
+
+  function measureNext() {
+    var box = pending.shift();
+    if (box && box.isConnected) {
+      var holder = box.closest(".md-typeset__scrollwrap") || box;     // the block whose layout is skipped
+      holder.style.contentVisibility = "visible";
+      decide(box);
+      holder.style.contentVisibility = "";
+    }
+    if (pending.length) later(measureNext);
+  }
+
   function check(box) {
-    if (!laidOut(box)) return;              // decided when it is shown
+    if (laidOut(box)) { decide(box); return; }
+    if (pending.indexOf(box) < 0 && pending.push(box) === 1) later(measureNext);
+  }
+
+  function decide(box) {
     var overflow = window.getComputedStyle(box).overflowX;
     var wide = (overflow === "auto" || overflow === "scroll") && box.scrollWidth > box.clientWidth + 1;
     var own = box.dataset.fdScrollFocus === "1";
@@ -79,27 +100,24 @@
     }
   }
 
-  var resized = typeof ResizeObserver === "function"
-    ? new ResizeObserver(function (entries) { entries.forEach(function (entry) { check(entry.target); }); })
-    : null;
-
   function scrollable(root) {
-    root.querySelectorAll(BOXES).forEach(function (box) {
-      if (resized) resized.observe(box);    // called once at once, then on each change of size
-      else check(box);
-    });
+    root.querySelectorAll(BOXES).forEach(check);
   }
 
   function start() {
     mount(document);
-    scrollable(document);
+    // After the first frame, when the browser knows which boxes are off screen and skipped.
+    window.requestAnimationFrame(function () { scrollable(document); });
   }
 
-  // Shown after being skipped: its width may now be known.
+  // Shown after being skipped: its width may have changed (checked again if it is skipped by then).
   document.addEventListener("contentvisibilityautostatechange", function (event) {
-    if (!event.skipped && event.target instanceof Element && event.target.matches(BOXES)) check(event.target);
+    if (event.skipped || !(event.target instanceof Element)) return;
+    var boxes = Array.prototype.slice.call(event.target.querySelectorAll(BOXES));
+    if (event.target.matches(BOXES)) boxes.unshift(event.target);
+    boxes.forEach(check);
   }, true);
-  window.addEventListener("resize", function () { document.querySelectorAll(BOXES).forEach(check); });
+  window.addEventListener("resize", function () { scrollable(document); });
   if (typeof window.document$ !== "undefined") {
     window.document$.subscribe(start);
   } else {

@@ -4,13 +4,19 @@
    long lesson cost a phone a quarter of a second before it answers a tap).
 
    The tooltip shows while the mark is hovered or has keyboard focus, stays while the pointer is over
-   it, and Escape closes it (WCAG 1.4.13). The mark's title moves into data-fd-tip the first time it is
-   shown, so the browser's own tooltip does not show on top; the focused mark is described by the
-   tooltip (aria-describedby), so a screen reader still reads the text. */
+   it, and Escape closes it (WCAG 1.4.13). While it shows, the mark's title waits in data-fd-tip, so the
+   browser's own tooltip does not show on top, and the mark is described by the tooltip
+   (aria-describedby), so a screen reader still reads the text; the title comes back when it hides. A
+   mark without words of its own (an icon button, named by its title) keeps its title and the browser's
+   tooltip. */
 (function () {
   "use strict";
 
   var MARKS = ".md-content [title], .md-content [data-fd-tip]";
+
+  function isMark(element) {
+    return element && element.textContent.trim() !== "";      // its text names it; the title only describes
+  }
   var tip = null, owner = null, hiding = 0;
 
   function element() {
@@ -40,15 +46,23 @@
     tip.style.top = Math.round(top + window.scrollY) + "px";
   }
 
+  function release(mark) {
+    if (mark.dataset.fdTip !== undefined) {
+      mark.setAttribute("title", mark.dataset.fdTip);
+      delete mark.dataset.fdTip;
+    }
+    mark.removeAttribute("aria-describedby");
+  }
+
   function show(mark) {
     clearTimeout(hiding);
+    if (owner && owner !== mark) release(owner);
     if (mark.hasAttribute("title")) {
       mark.dataset.fdTip = mark.getAttribute("title");
       mark.removeAttribute("title");
     }
     if (!mark.dataset.fdTip) return;
     element();
-    if (owner && owner !== mark) owner.removeAttribute("aria-describedby");
     owner = mark;
     tip.textContent = mark.dataset.fdTip;
     mark.setAttribute("aria-describedby", tip.id);
@@ -60,14 +74,15 @@
     clearTimeout(hiding);
     var done = function () {
       if (tip) tip.hidden = true;
-      if (owner) owner.removeAttribute("aria-describedby");
+      if (owner) release(owner);
       owner = null;
     };
     if (now) done(); else hiding = setTimeout(done, 150);     // time to move the pointer onto the tooltip
   }
 
   function markOf(event) {
-    return event.target instanceof Element ? event.target.closest(MARKS) : null;
+    var mark = event.target instanceof Element ? event.target.closest(MARKS) : null;
+    return isMark(mark) ? mark : null;
   }
 
   document.addEventListener("mouseover", function (event) {
