@@ -51,7 +51,7 @@
   /* A table wider than the screen scrolls sideways inside its box. When nothing in it takes the Tab key
      (its figures' marks do not), the box itself does, named by the table's caption, so a keyboard can
      scroll it too. Off screen, a table is not laid out (content-visibility: auto in textbook.css): its
-     width is checked when the browser is idle, and again each time its box is shown or changes size. */
+     width is checked when the browser is idle, and again each time it is shown or the window resized. */
   var TABBABLE = "a[href]:not([tabindex='-1']), button, input, select, textarea, [tabindex='0']";
   var BOXES = ".md-typeset__scrollwrap, .fd-table-wrap";
 

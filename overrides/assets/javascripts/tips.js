@@ -15,8 +15,9 @@
   var MARKS = ".md-content [title], .md-content [data-fd-tip]";
 
   function isMark(element) {
-    return element && element.textContent.trim() !== "";      // its text names it; the title only describes
+    return Boolean(element) && element.textContent.trim() !== "";   // its text names it; the title describes
   }
+
   var tip = null, owner = null, hiding = 0;
 
   function element() {
