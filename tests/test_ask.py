@@ -134,8 +134,8 @@ def test_learner_questions_must_sit_under_a_searched_heading_of_a_lesson(tmp_pat
         questions, {"pretraining.md": {"the-game", "key-terms"}, "glossary.md": {"term-token"}}, {"pretraining.md"},
         "docs/learner-questions.yml")]
     assert len(problems) == 3, problems
-    assert problems[0].startswith("docs/learner-questions.yml:2: section 'pretraining.md#the-gmae': '#the-gmae' is not "
-                                  "a heading in pretraining.md. Did you mean 'the-game'?")
+    assert problems[0].startswith("docs/learner-questions.yml:2: section 'pretraining.md#the-gmae' points at '#the-gmae', "
+                                  "which is not a heading in pretraining.md. Did you mean 'the-game'?")
     assert problems[1].startswith("docs/learner-questions.yml:4: section 'pretraining.md#key-terms' frames the lesson")
     assert problems[2].startswith("docs/learner-questions.yml:6: section 'glossary.md#term-token' is not in a lesson")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import ContentError, ContentErrors, did_you_mean
+from .links import HEADING_HINT, not_a_heading
 from .yamlfile import LineDict, load_yaml
 
 FILE = "learner-questions.yml"
@@ -72,10 +73,8 @@ def check_sections(questions: dict[str, tuple[int, list[str]]], anchors: dict[st
                                          f"of the nav.{did_you_mean(page, lessons)}",
                                          "Use the page path of a lesson under docs/, such as 'rlhf.md#reward-models'."))
         elif anchor and anchor not in anchors.get(page, set()):
-            problems.append(ContentError(name, line, f"section '{key}': '#{anchor}' is not a heading in {page}."
-                                         f"{did_you_mean(anchor, anchors.get(page, set()))}",
-                                         "Use the anchor of an existing heading (lower case, spaces as hyphens); "
-                                         "a renamed heading changes its anchor."))
+            problems.append(ContentError(name, line, f"section '{key}' points at {not_a_heading(anchor, page, anchors)}",
+                                         HEADING_HINT))
         elif anchor in FRAMING:
             problems.append(ContentError(name, line, f"section '{key}' frames the lesson and is not searched, so its "
                                          "questions would never be used",

@@ -8,6 +8,7 @@ import re
 
 from markdown.extensions.toc import slugify, unique
 
+from .errors import did_you_mean
 from .markdown_scan import strip_code
 
 HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.*)$")
@@ -37,3 +38,11 @@ def anchors(markdown: str) -> set[str]:
         for match in EXPLICIT_ID.finditer(text):
             found.add(match[1] or match[2])
     return found
+
+
+def not_a_heading(anchor: str, page: str, anchors: dict[str, set[str]]) -> str:
+    """What is wrong with a 'page.md#anchor' whose anchor names no heading of the page, with the closest one."""
+    return f"'#{anchor}', which is not a heading in {page}.{did_you_mean(anchor, anchors.get(page, set()))}"
+
+
+HEADING_HINT = "Use the anchor of an existing heading: lower case, spaces as hyphens (a renamed heading changes its anchor)."

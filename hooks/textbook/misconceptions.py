@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, ContentErrors, did_you_mean
+from .links import HEADING_HINT, not_a_heading
 from .quizzes import ID
 from .yamlfile import LineDict, load_yaml
 
@@ -91,10 +92,8 @@ def check_sections(misconceptions: dict[str, Misconception], anchors: dict[str, 
                                          f"which does not exist.{did_you_mean(item.page, anchors)}",
                                          "Use a page path under docs/, such as 'rlhf.md#reward-models'."))
         elif item.anchor not in anchors[item.page]:
-            problems.append(ContentError(name, item.line, f"misconception '{item.id}' points at '#{item.anchor}', "
-                                         f"which is not a heading in {item.page}."
-                                         f"{did_you_mean(item.anchor, anchors[item.page])}",
-                                         "Use the anchor of an existing heading: lower case, spaces as hyphens."))
+            problems.append(ContentError(name, item.line, f"misconception '{item.id}' points at "
+                                         f"{not_a_heading(item.anchor, item.page, anchors)}", HEADING_HINT))
     return problems
 
 

@@ -23,9 +23,9 @@ from urllib.parse import urljoin, urlsplit
 from .errors import ContentError, ContentErrors
 from .extension import page_file, page_url
 from .glossary import load_glossary
+from .learner_questions import FILE as LEARNER_QUESTIONS, load_learner_questions
 from .lessonshape import lessons_in_nav
 from .linkcheck import markdown_settings, mkdocs_settings
-from .learner_questions import FILE as LEARNER_QUESTIONS, load_learner_questions
 from .misconceptions import load_misconceptions
 from .parsecache import cached_value
 from .render import markdown_path
@@ -62,6 +62,7 @@ def publish(site: Path, config: Path, directory_urls: bool | None = None) -> Pub
     docs = root / (settings.get("docs_dir") or "docs")
     options = markdown_settings(settings)[1].get("textbook.extension", {})
     sources = {name: docs / options.get(name, f"{name}.yml") for name in ("glossary", "misconceptions")}
+    sources["learner questions"] = docs / LEARNER_QUESTIONS
     entries = lessons_in_nav(config)
     pages = {entry.src: page_file(site, page_url(entry.src, directory_urls)) for entry in entries}
     missing = [entry for entry in entries if not pages[entry.src].exists()]
@@ -72,7 +73,6 @@ def publish(site: Path, config: Path, directory_urls: bool | None = None) -> Pub
                            "Build the site into this folder first (mkdocs build, or zensical build), then run this; "
                            "nothing was written.")
     inputs = [config.read_bytes(), repr(directory_urls).encode()]
-    sources["learner questions"] = docs / LEARNER_QUESTIONS
     inputs += [path.read_bytes() if path.exists() else b"" for path in sources.values()]
     inputs += [src.encode() + b"\0" + path.read_bytes() for src, path in pages.items()]
     files, published = cached_value(root, "publish", b"\0".join(inputs),
