@@ -245,6 +245,32 @@ def test_a_rebuild_with_the_same_lessons_writes_the_kept_files_without_reading_a
     assert (built_site / "llms.txt").read_text(encoding="utf-8") == before
 
 
+def test_the_kept_files_do_not_depend_on_a_pages_last_update_line(built_site, tmp_path, monkeypatch):
+    """Built without a git history, the "Last update" line carries the build's time; nothing published
+    shows it, so a new time alone does not make the lessons be read again. A change in the lesson does."""
+    import shutil
+
+    from textbook import publish
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    publish.publish(site, ROOT / "mkdocs.yml")
+    page = site / "pretraining" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    dated = re.sub(r'(<aside class="md-source-file">.*?)(</aside>)', r"\1 12:34:56 UTC\2", html, count=1, flags=re.S)
+    assert dated != html
+    page.write_text(dated, encoding="utf-8")
+    reads = []
+    real = publish._files
+    monkeypatch.setattr(publish, "_files", lambda *args: reads.append(1) or real(*args))
+    publish.publish(site, ROOT / "mkdocs.yml")
+    assert reads == []
+    page.write_text(dated.replace("</article>", "<p>One more paragraph in the lesson.</p></article>", 1), encoding="utf-8")
+    publish.publish(site, ROOT / "mkdocs.yml")
+    assert reads == [1]
+    publish.publish(built_site, ROOT / "mkdocs.yml")     # keep the copy for the shared site, as other tests expect
+
+
 def test_publish_names_a_lesson_that_was_not_built(tmp_path, capsys):
     from textbook.publish import main
 

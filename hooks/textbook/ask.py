@@ -29,7 +29,7 @@ INDEX_PATH = "assets/ask/index.json"
 SKIP = ", ".join([
     "script", "style", "button", "input", "form", "a.headerlink", "sup.fd-fact__q", ".fd-screen-only",
     ".fd-quiz", ".fd-ask", ".fd-chart", ".fd-lab-download", ".md-content__button", "pre",
-    ".fd-progress", ".fd-review", "div.footnote", "sup[id^='fnref']",
+    ".fd-progress", ".fd-review", "div.footnote", "sup[id^='fnref']", ".md-source-file",
 ])
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # A lesson's framing sections (its shape, textbook.lessonshape) point at the teaching instead of

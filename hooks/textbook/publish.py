@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,9 @@ from .parsecache import cached_value
 from .render import markdown_path
 
 ROOT = "http://site.invalid/"       # a stand-in base for resolving links between pages of the site
+# A page's "Last update" line is in nothing published here (render.SCREEN_ONLY, ask.SKIP); built without a
+# git history it carries the build's time, so it is left out of what the kept files are keyed on.
+LAST_UPDATE = re.compile(rb'<aside class="md-source-file">.*?</aside>', re.S)
 
 
 @dataclass
@@ -74,7 +78,7 @@ def publish(site: Path, config: Path, directory_urls: bool | None = None) -> Pub
                            "nothing was written.")
     inputs = [config.read_bytes(), repr(directory_urls).encode()]
     inputs += [path.read_bytes() if path.exists() else b"" for path in sources.values()]
-    inputs += [src.encode() + b"\0" + path.read_bytes() for src, path in pages.items()]
+    inputs += [src.encode() + b"\0" + LAST_UPDATE.sub(b"", path.read_bytes()) for src, path in pages.items()]
     files, published = cached_value(root, "publish", b"\0".join(inputs),
                                     lambda: _files(root, settings, sources, entries, pages, directory_urls))
     for name, text in files.items():
