@@ -2,17 +2,21 @@
 
 Zensical hands that to Markdown extensions itself; MkDocs does not, so this hook does, and turns
 the extension's ``file:line`` errors into MkDocs' clean PluginError. It also makes `mkdocs serve`
-redraw when a chart's definition in charts/ changes. Everything else lives in the extension.
+redraw when a chart's definition in charts/ changes, and says after each build how many pages were
+rendered and how many taken as kept from the last one. Everything else lives in the extension.
 """
 from __future__ import annotations
 
 import html
+import logging
 from pathlib import Path
 
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 
 from textbook import extension
+
+log = logging.getLogger("mkdocs.textbook")
 
 
 def on_config(config, **kwargs):
@@ -28,6 +32,12 @@ def on_config(config, **kwargs):
 
 def on_pre_build(config, **kwargs):
     extension.context.build = object()      # the course is read once per build (each `mkdocs serve` rebuild too)
+    extension.renders.clear()
+
+
+def on_post_build(config, **kwargs):
+    log.info("Pages: %d rendered, %d as kept from the last build (.cache/course/)",
+             extension.renders["rendered"], extension.renders["kept"])
 
 
 def on_page_markdown(markdown, *, page, config, files, **kwargs):

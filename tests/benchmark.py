@@ -3,16 +3,17 @@ can fail on a number.
 
     .venv/bin/python tests/benchmark.py [--runs 5]
 
-Figures: the fast check (python -m textbook.check), a clean build with the course syntax (charts drawn from scratch), a warm rebuild (charts
-from the cache), the same Markdown built by plain Material without the course's extension, a Zensical
-build of a fresh copy of the course, a generated course of 200 lessons with and without the course
-syntax (tests/generate_course.py), the rebuild after one fact changes (which labs and charts it
-runs again), their ratios (medians
-of several runs), how many charts each build drew, the size of the course's own JS and CSS, Lighthouse's
-scores and the page weight of a lesson (mobile preset, Debian's Chromium, Lighthouse installed into
-.ci/node_modules with npm on first use), the size of the "Ask this lesson" index and how fast it
-answers in Chromium, and the time, page count and size of the PDF book (one run of python -m textbook.pdf, site build
-and the lessons' own PDFs included), then the time and size of the EPUB made from the same site.
+Figures: the fast check (python -m textbook.check), a clean build with the course syntax (nothing kept:
+charts drawn, pages rendered), a warm rebuild (charts and pages' renders kept in .cache/), the same
+Markdown built by plain Material without the course's extension, a Zensical build of a fresh copy of
+the course, a generated course of 200 lessons with and without the course syntax
+(tests/generate_course.py), the rebuild after one fact changes (which labs, charts and pages it does
+again) and after one sentence of a lesson changes, their ratios (medians of several runs), how many
+charts each build drew, the size of the course's own JS and CSS, Lighthouse's scores and the page
+weight of a lesson (mobile preset, Debian's Chromium, Lighthouse installed into .ci/node_modules with
+npm on first use), the size of the "Ask this lesson" index and how fast it answers in Chromium, and the
+time, page count and size of the PDF book (one run of python -m textbook.pdf, site build and the
+lessons' own PDFs included), then the time and size of the EPUB made from the same site.
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 CHART_CACHE = ROOT / ".cache" / "charts"
+COURSE_CACHE = ROOT / ".cache" / "course"      # parsed data files, pages' renders, verdicts of the checks
 DRAWN = re.compile(r"Charts: (\d+) drawn, (\d+) from the cache")
 
 # The same Markdown and theme without the course syntax (its Markdown extension and the hooks): what
@@ -86,10 +88,15 @@ def zensical_build() -> float | None:
         return time.perf_counter() - start
 
 
-def fact_change_rebuild() -> tuple[float, float, list[str], str]:
+PAGES = re.compile(r"Pages: \d+ rendered, \d+ as kept")
+
+
+def fact_change_rebuild() -> tuple[float, float, list[str], str, float, str]:
     """A warm build of a copy of the course, then the rebuild after one fact changes (GPT-3's parameter
-    count, 175e9 written as 1.75e11: the same number, a different file). Returns both times, the labs
-    the rebuild ran and its chart line: labs that do not read the facts file are not run again."""
+    count, 175e9 written as 1.75e11: the same number, a different file), then the rebuild after one
+    sentence of a lesson changes. Returns the first two times, the labs the fact change ran again, its
+    chart and page lines (labs that do not read the facts file are not run again), then the time and
+    page line of the sentence change (only that lesson is rendered again)."""
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder)
         copy_course(copy, hooks=True)
@@ -109,9 +116,14 @@ def fact_change_rebuild() -> tuple[float, float, list[str], str]:
             sys.exit("benchmark: docs/facts.yml has no 'gpt3.params' with value 175e9 to change")
         facts.write_text(changed, encoding="utf-8")
         seconds, log = build()
+        lesson = copy / "docs" / "pretraining.md"
+        text = lesson.read_text(encoding="utf-8")
+        lesson.write_text(text.replace("\n\n", "\n\nA sentence added to one lesson.\n\n", 1), encoding="utf-8")
+        edited, edit_log = build()
     ran = re.findall(r"Running lab docs/labs/(\S+)\.py", log)
-    charts = DRAWN.search(log)
-    return warm, seconds, ran, charts[0] if charts else "no chart line"
+    charts, pages, edit_pages = DRAWN.search(log), PAGES.search(log), PAGES.search(edit_log)
+    return (warm, seconds, ran, f"{charts[0] if charts else 'no chart line'}; {pages[0] if pages else 'no page line'}",
+            edited, edit_pages[0] if edit_pages else "no page line")
 
 
 def timed_build(config: Path, strict: bool = True) -> tuple[float, str]:
@@ -348,9 +360,10 @@ def main() -> None:
         labs_run_by_a_build(site)                     # make sure the lab cache is filled
         seconds, ran = labs_run_by_a_build(site)
     print(f"warm build (no lab changed): {seconds:.2f} s, labs executed: {ran}")
-    warm, seconds, ran, charts = fact_change_rebuild()
+    warm, seconds, ran, lines, edited, edit_pages = fact_change_rebuild()
     print(f"rebuild after one fact changes (gpt3.params): {seconds:.2f} s (warm build of the same copy "
-          f"{warm:.2f} s); labs run again: {', '.join(ran) or 'none'}; {charts}")
+          f"{warm:.2f} s); labs run again: {', '.join(ran) or 'none'}; {lines}")
+    print(f"rebuild after one sentence of pretraining.md changes: {edited:.2f} s; {edit_pages}")
 
     config = ROOT / "mkdocs.yml"
     plain = ROOT / ".benchmark-plain.yml"
@@ -358,7 +371,8 @@ def main() -> None:
     clean, warm, bare, drawn, zensical = [], [], [], [], []
     try:
         for _ in range(args.runs):
-            shutil.rmtree(CHART_CACHE, ignore_errors=True)
+            shutil.rmtree(CHART_CACHE, ignore_errors=True)      # a clean build keeps nothing but the labs' runs
+            shutil.rmtree(COURSE_CACHE, ignore_errors=True)
             seconds, log = timed_build(config)
             clean.append(seconds)
             drawn.append(DRAWN.search(log).groups())
@@ -370,8 +384,8 @@ def main() -> None:
     finally:
         plain.unlink()
 
-    print(f"clean build with the course syntax (charts drawn), {args.runs} runs: {summary(clean)}")
-    print(f"warm rebuild with the course syntax (charts cached), {args.runs} runs: {summary(warm)}")
+    print(f"clean build with the course syntax (charts drawn, pages rendered), {args.runs} runs: {summary(clean)}")
+    print(f"warm rebuild with the course syntax (charts and pages kept), {args.runs} runs: {summary(warm)}")
     print(f"plain Material, same Markdown, no course syntax, {args.runs} runs: {summary(bare)}")
     print(f"ratio clean / plain: {statistics.median(clean) / statistics.median(bare):.2f}; "
           f"warm / plain: {statistics.median(warm) / statistics.median(bare):.2f}")

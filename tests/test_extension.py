@@ -305,6 +305,137 @@ def test_marking_terms_keeps_every_piece_of_text_in_order():
     # The second "loss" mark shows the same definition: the Tab key reached it at the first.
 
 
+def test_the_terms_pattern_matches_what_a_longest_first_alternation_matches():
+    """Shared beginnings are written once; a longer spelling still wins, and a shorter one is used when
+    what follows the longer one is part of a word."""
+    from textbook.glossary import trie_alternation
+
+    words = ["RL", "RLHF", "RLHF-style", "reward", "reward model", "reward models", "rewards", "re", "model"]
+    plain = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+                       + r")(?![\w-])")
+    trie = re.compile(r"(?<![\w-])(?:" + trie_alternation(words) + r")(?![\w-])")
+    for text in ["RLHF and RL, RLHF-style rewards", "a reward modelled, reward models, reward model.",
+                 "re: reward-model, rewardsX, RLHFs", "RL-HF model; models; re re"]:
+        assert [(m.start(), m[0]) for m in trie.finditer(text)] == [(m.start(), m[0]) for m in plain.finditer(text)]
+    assert [m[0] for m in trie.finditer("reward models and a reward modelled")] == ["reward models", "reward"]
+
+
+def test_the_last_look_is_taken_again_only_when_the_page_changes(course, monkeypatch):
+    """A page byte for byte the same as one that passed the last look passes without it; any change, or a
+    verdict this machine did not sign, brings the look back."""
+    looks = []
+    real = extension.page_problems
+    monkeypatch.setattr(extension, "page_problems", lambda html: looks.append(1) or real(html))
+    convert(course, "demo.md", "# Demo\n\nGPT-3 has :fact[gpt3.params].\n")
+    convert(course, "demo.md", "# Demo\n\nGPT-3 has :fact[gpt3.params].\n")
+    assert len(looks) == 1
+    convert(course, "demo.md", "# Demo\n\nGPT-3 has :fact[gpt3.params] parameters.\n")
+    assert len(looks) == 2
+    from textbook import parsecache
+
+    parsecache._verdict_file(course.path, "last look demo.md").write_bytes(b"\0" * 32)
+    convert(course, "demo.md", "# Demo\n\nGPT-3 has :fact[gpt3.params] parameters.\n")
+    assert len(looks) == 3
+
+
+def test_a_page_that_turns_unsafe_is_refused_although_it_passed_before(course):
+    """The source checks are kept for an unchanged page only: an edit that adds raw HTML is refused, every time."""
+    convert(course, "demo.md", "# Demo\n\nPlain words.\n")
+    convert(course, "demo.md", "# Demo\n\nPlain words.\n")
+    for _ in range(2):
+        with pytest.raises(ContentError, match=r"docs/demo.md:3: .*HTML"):
+            convert(course, "demo.md", "# Demo\n\nPlain <b onclick='x()'>words</b>.\n")
+
+
+QUIZ_PAGE = """\
+# {title}
+
+GPT-3 has :fact[gpt3.params].
+
+<!-- quiz: {quiz} -->
+
+<!-- question: {quiz}-one -->
+Pick the right one?
+
+- [ ] Wrong.
+  > Not quite: because.
+- [x] Right.
+  > Correct: because.
+<!-- /quiz -->
+"""
+
+
+def _counting_renders(monkeypatch) -> list[str]:
+    from textbook.render import PageRenderer
+
+    renders: list[str] = []
+    real = PageRenderer.render
+    monkeypatch.setattr(PageRenderer, "render", lambda self, *args: renders.append(self.page) or real(self, *args))
+    return renders
+
+
+def test_a_page_is_rendered_again_only_when_it_or_what_it_shows_changes(course, monkeypatch):
+    """A rebuild takes a page's kept render while its Markdown and the course are the same, with the same
+    HTML; a changed fact, or another page's new title shown in the progress table, renders it again."""
+    renders = _counting_renders(monkeypatch)
+    course.write("docs/lesson.md", QUIZ_PAGE.format(title="Lesson", quiz="lesson"))
+    first = convert(course, "home.md", "# Home\n\nGPT-3 has :fact[gpt3.params].\n\n```progress\n```\n")
+    again = convert(course, "home.md", "# Home\n\nGPT-3 has :fact[gpt3.params].\n\n```progress\n```\n")
+    assert renders == ["home.md"] and again == first and ">Lesson</a>" in first
+    course.write("docs/lesson.md", QUIZ_PAGE.format(title="A new title", quiz="lesson"))
+    retitled = convert(course, "home.md", "# Home\n\nGPT-3 has :fact[gpt3.params].\n\n```progress\n```\n")
+    assert renders == ["home.md", "home.md"] and ">A new title</a>" in retitled
+    facts = course.path / "docs" / "facts.yml"
+    facts.write_text(facts.read_text().replace("value: 175e9", "value: 176e9", 1))
+    changed = convert(course, "home.md", "# Home\n\nGPT-3 has :fact[gpt3.params].\n\n```progress\n```\n")
+    assert len(renders) == 3 and "176 billion" in changed
+
+
+@pytest.mark.parametrize("kept_first", [True, False])
+def test_a_question_id_taken_by_a_kept_page_is_still_reported_on_the_page_that_repeats_it(course, kept_first,
+                                                                                          monkeypatch):
+    """The kept page claims its ids again when it is taken, so a duplicate is found in either order. (A
+    repeated question id changes nothing else the course knows of the pages: the other page stays kept.)"""
+    first, second = QUIZ_PAGE.format(title="First", quiz="first"), QUIZ_PAGE.format(title="Second", quiz="second")
+    course.write("docs/second.md", second)
+    for page, text in [("first.md", first), ("second.md", second)]:
+        convert(course, page, text)                                  # both rendered and kept
+    course.write("docs/second.md", second.replace("question: second-one", "question: first-one"))
+    order = ["first.md", "second.md"] if kept_first else ["second.md", "first.md"]
+    renders = _counting_renders(monkeypatch)
+    extension.context.build = object()                  # one build: the course is read once for both pages
+    try:
+        convert(course, order[0], (course.path / "docs" / order[0]).read_text())
+        with pytest.raises(ContentError, match=rf"docs/{order[1]}:7: duplicate question id 'first-one' "
+                                               rf"\(also at docs/{order[0]}:7\)"):
+            convert(course, order[1], (course.path / "docs" / order[1]).read_text())
+    finally:
+        extension.context.build = None
+    # first.md is taken from what was kept: after second.md claimed the id, it is refused and rendered again
+    assert renders == (["second.md"] if kept_first else ["second.md", "first.md"])
+
+
+def test_a_lab_page_is_kept_while_its_lab_s_run_is_the_same(course, monkeypatch):
+    from textbook.labs import LabFolder
+
+    runs = {"version": "run-1"}
+    notebooks = []
+    monkeypatch.setattr(LabFolder, "labs", lambda self: {"demo": type("Lab", (), {"display": "docs/labs/demo.py",
+                                                                                  "path": course.path / "docs/labs/demo.py"})()})
+    monkeypatch.setattr(LabFolder, "version", lambda self, lab: runs["version"])
+    monkeypatch.setattr(LabFolder, "notebook", lambda self, lab: notebooks.append(1) or {"cells": []})
+    monkeypatch.setattr("textbook.render.lab_markdown", lambda notebook, download, slot, indent: [
+        "# Demo lab", "", f"Run {runs['version']}.", "", download])
+    renders = _counting_renders(monkeypatch)
+    page = "```lab demo\n```\n"
+    assert "Run run-1." in convert(course, "labs/demo.md", page)
+    assert "Run run-1." in convert(course, "labs/demo.md", page)
+    assert len(renders) == 1 and len(notebooks) == 1
+    runs["version"] = "run-2"
+    assert "Run run-2." in convert(course, "labs/demo.md", page)
+    assert len(renders) == 2
+
+
 def test_a_kept_copy_that_this_machine_did_not_sign_is_never_unpickled(tmp_path, monkeypatch):
     """A file planted under .cache/course/ (committed to a pull request, say) cannot run code in the build."""
     import pickle
@@ -318,7 +449,7 @@ def test_a_kept_copy_that_this_machine_did_not_sign_is_never_unpickled(tmp_path,
     load = lambda path, shown: {"text": path.read_text()}       # noqa: E731
     load.__name__ = "load_demo"
     assert parsecache.cached_load(tmp_path, load, source, "docs/demo.yml") == {"text": "a: 1\n"}
-    [kept] = (tmp_path / ".cache" / "course").glob("load_demo-*.pickle")
+    [kept] = (tmp_path / ".cache" / "course").glob("load_demo-*/*.pickle")
 
     class Planted:
         def __reduce__(self):

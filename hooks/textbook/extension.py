@@ -21,10 +21,12 @@ No MkDocs or Zensical import: this module only reads what they hand to Markdown 
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,8 +48,8 @@ from .glossary import check_chapters, load_glossary, mark_terms
 from .labs import LabFolder
 from .lessonshape import lessons_in_nav
 from .misconceptions import load_misconceptions
-from .parsecache import cached_load
-from .render import PageRenderer, Site
+from .parsecache import cached_load, cached_value, keep_value, kept_value, passed_before, remember_passed
+from .render import PageRenderer, Site, scan_page
 from .sanitize import docs_file_problems, find_unsafe_markdown, page_problems
 from .yamlfile import unsafe_text
 
@@ -127,6 +129,7 @@ class Course:
     prefix: str               # the docs folder as messages name it, e.g. "docs"
     stamp: tuple = field(default=())
     build: object | None = None          # the build it was read for (BuildContext.build)
+    fingerprint: bytes = b""             # changes with anything a page's render reads besides its own text
 
 
 _courses: dict[tuple, Course] = {}
@@ -207,16 +210,63 @@ def load_course(project: Path, docs: Path, options: dict, directory_urls: bool =
     log.info("Charts: %d drawn, %d from the cache", len(stats.drawn), len(stats.cached))
     for path in pages:
         src = path.relative_to(docs).as_posix()
-        site.add_page(src, page_url(src, directory_urls), path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        scan = cached_value(project, f"scan-{hashlib.sha256(src.encode()).hexdigest()[:12]}",
+                            src.encode() + b"\0" + text.encode("utf-8"), lambda: scan_page(src, text))
+        site.add_page(src, page_url(src, directory_urls), text, scan)
     problems = docs_file_problems(docs, shown(docs))       # no .html, .svg, .js … copied to the site
     problems += site.check_misconceptions(shown(files["misconceptions"]))
     problems += check_chapters(site.glossary, set(site.pages), shown(files["glossary"]))
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
-    course = Course(site, docs, shown(docs), stamp, build)
+    course = Course(site, docs, shown(docs), stamp, build, fingerprint(site, files.values(), directory_urls))
     _courses.clear()                      # one course per process is enough; keep memory flat
     _courses[key] = course
     return course
+
+
+def fingerprint(site: Site, files, directory_urls: bool) -> bytes:
+    """What a page's render reads besides its own Markdown, as bytes that change whenever it does: the
+    data files, the charts, what the course knows of every page (title, quiz, headings, cited facts),
+    and the versions of the libraries that render short Markdown. The package's own code and templates
+    are added by ``parsecache``. A page with the review block also depends on every quiz's text
+    (``render_page``); a lab page is never kept (``PageRenderer.keepable``)."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.read_bytes() if path.is_file() else b"")
+        digest.update(b"\0")
+    for name in sorted(site.charts):
+        chart = site.charts[name]
+        digest.update(repr((name, chart.file, chart.title, chart.caption, chart.alt, chart.columns, chart.rows,
+                            chart.facts, chart.sources, chart.key)).encode())
+    pages = [(src, link, sorted(site.anchors.get(src, ()))) for src, link in site.pages.items()]
+    digest.update(repr((directory_urls, pages, site.fact_pages, site.review, site.glossary_page,
+                        sorted(site.lessons))).encode())
+    digest.update(repr([version(name) for name in ("markdown", "pymdown-extensions", "jinja2", "nh3")]).encode())
+    return digest.digest()
+
+
+def render_page(project: Path, course: Course, renderer: PageRenderer, markdown: str, start: int) -> str:
+    """``renderer.render(markdown, start)``, or what it returned last time for the same page, Markdown
+    and course (``fingerprint``), kept in .cache/course/ like the parsed data files."""
+    name = f"render-{hashlib.sha256(renderer.page.encode()).hexdigest()[:12]}"
+    inputs = course.fingerprint + "\0".join([renderer.page, renderer.url, renderer.root, str(start), markdown]).encode()
+    if renderer.page in course.site.review_pages:          # it shows every quiz of the course
+        inputs += repr(course.site.quizzes).encode()
+    kept = kept_value(project, name, inputs)
+    if kept is not None and renderer.restore(kept[1]):
+        renders["kept"] += 1
+        return kept[0]
+    rendered = renderer.render(markdown, start)
+    renders["rendered"] += 1
+    if renderer.keepable:
+        keep_value(project, name, inputs, (rendered, renderer.state()))
+    return rendered
+
+
+renders: Counter = Counter()     # pages rendered and taken as kept, since a builder's adapter last cleared it
 
 
 def first_line(source: str, lines: list[str]) -> int:
@@ -236,6 +286,18 @@ def first_line(source: str, lines: list[str]) -> int:
         if file_lines[index].rstrip() == lines[first].rstrip():
             return index + 1 - first
     return 1
+
+
+def source_is_safe(project: Path, source: str, shown: str) -> bool:
+    """A page's front matter is valid and its Markdown holds no raw HTML or unsafe link (the checks are
+    kept while the file and the code are unchanged; a page that fails is checked again every build)."""
+    name = f"source {shown}"
+    if passed_before(project, name, source.encode("utf-8")):
+        return True
+    if check_front_matter(source, shown) or find_unsafe_markdown(source, shown):
+        return False
+    remember_passed(project, name, source.encode("utf-8"))
+    return True
 
 
 # --- The extension ----------------------------------------------------------------------------------
@@ -269,13 +331,14 @@ class CoursePreprocessor(Preprocessor):
             renderer = PageRenderer(course.site, f"{course.prefix}/{page.src}", "../" * page.url.count("/"), page.src)
             renderer.url = page.url
             # The front matter, then raw HTML and javascript: links (front matter included).
-            if problems := check_front_matter(source, renderer.src) + find_unsafe_markdown(source, renderer.src):
+            if not source_is_safe(project, source, renderer.src):
+                problems = check_front_matter(source, renderer.src) + find_unsafe_markdown(source, renderer.src)
                 raise problems[0] if len(problems) == 1 else ContentErrors(problems)
-            rendered = renderer.render("\n".join(lines), first_line(source, lines))
+            rendered = render_page(project, course, renderer, "\n".join(lines), first_line(source, lines))
         except ContentError as error:
             _fail(error, zensical is not None)
         manifest.write_page(project, page.src, renderer.quizzes)     # the PDF book's answer key
-        self.md.textbook_page = (renderer, zensical is not None)
+        self.md.textbook_page = (renderer, zensical is not None, project)
         self.md.textbook_whole_page = False
         return rendered.split("\n")
 
@@ -372,8 +435,12 @@ class CoursePostprocessor(Postprocessor):
         state = getattr(self.md, "textbook_page", None)
         if not state or not getattr(self.md, "textbook_whole_page", False):
             return text
-        renderer, zensical = state
+        renderer, zensical, project = state
         html = quieter_tab_order(renderer.fill(ANCHOR_MARKS.sub("", text)))
+        # A page byte for byte the same as one that passed the last look before, with the same code, passes.
+        verdict, content = f"last look {renderer.page}", html.encode("utf-8")
+        if passed_before(project, verdict, content):
+            return html
         # The last look: nothing that runs script may reach a page, whatever the way in.
         if problems := page_problems(html):
             _fail(ContentError(renderer.src, None, f"the page would contain {problems[0]}",
@@ -385,6 +452,7 @@ class CoursePostprocessor(Postprocessor):
                                f"{', '.join(repr(item) for item in dict.fromkeys(left))}",
                                "Check the marker's spelling and that it is not inside raw HTML; "
                                "write it inside `code` to show it literally."), zensical)
+        remember_passed(project, verdict, content)
         return html
 
 

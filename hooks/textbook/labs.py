@@ -81,6 +81,15 @@ class LabFolder:
         # Written by executed_notebook as a valid version-4 notebook: read without validating it again.
         return v4.reads(path.read_text(encoding="utf-8"))
 
+    def version(self, lab: Lab) -> str | None:
+        """Names what ``notebook`` returns for the lab: the executed notebook's file, whose folder is the
+        hash of everything the run depends on (run now if the cache has no copy). None when not running:
+        the lab is then read from its source, which is no kept run."""
+        if not self.run:
+            return None
+        path, _ran = executed_notebook(lab, self.docs, self.project / ".cache" / "labs")
+        return str(path)
+
 
 # --- Reading ------------------------------------------------------------------------------------
 

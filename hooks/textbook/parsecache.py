@@ -26,8 +26,9 @@ log = logging.getLogger("mkdocs.textbook.parsecache")
 @functools.cache
 def _package_digest() -> bytes:
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + path.read_bytes())
+    package = Path(__file__).parent
+    for path in sorted([*package.glob("*.py"), *package.glob("templates/*")]):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.digest()
 
 
@@ -46,21 +47,42 @@ def cached_value(project: Path, name: str, inputs: bytes, compute: Callable):
 
     One copy is kept per ``name``; a value ``compute`` fails to return (an exception) is never kept.
     """
-    key = hashlib.sha256(_package_digest() + inputs).hexdigest()[:24]
-    target = project / FOLDER / f"{name}-{key}.pickle"
+    found = kept_value(project, name, inputs)
+    if found is not None:
+        return found
+    value = compute()
+    keep_value(project, name, inputs, value)
+    return value
+
+
+def kept_value(project: Path, name: str, inputs: bytes):
+    """The value kept under ``name`` for the same ``inputs`` and code (``keep_value``), or None."""
     secret = _secret()
-    if secret is None:                              # nowhere to keep the key: compute it every time
-        return compute()
+    if secret is None:                              # nowhere to keep the key: nothing is kept
+        return None
     try:
-        kept = target.read_bytes()
+        kept = _kept_file(project, name, inputs).read_bytes()
         if hmac.compare_digest(kept[:32], hmac.new(secret, kept[32:], "sha256").digest()):
             return pickle.loads(kept[32:])
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        pass                                        # not kept yet, or kept by other code: compute it
-    value = compute()
+        pass                                        # not kept yet, or kept by other code
+    return None
+
+
+def _kept_file(project: Path, name: str, inputs: bytes) -> Path:
+    key = hashlib.sha256(_package_digest() + inputs).hexdigest()[:24]
+    return project / FOLDER / name / f"{key}.pickle"          # a folder per name: its one copy
+
+
+def keep_value(project: Path, name: str, inputs: bytes, value) -> None:
+    """Keep ``value`` (not None) as the one copy under ``name``, signed, for ``kept_value``."""
+    secret = _secret()
+    if secret is None:
+        return
+    target = _kept_file(project, name, inputs)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        for stale in target.parent.glob(f"{name}-*.pickle"):
+        for stale in target.parent.glob("*.pickle"):
             stale.unlink(missing_ok=True)
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         partial = target.with_suffix(f".{os.getpid()}.partial")
@@ -68,7 +90,45 @@ def cached_value(project: Path, name: str, inputs: bytes, compute: Callable):
         partial.replace(target)
     except OSError as error:                        # a read-only folder: build without keeping it
         log.debug("could not keep %s: %s", target, error)
-    return value
+
+
+def passed_before(project: Path, name: str, content: bytes) -> bool:
+    """Whether ``content`` is exactly what passed a check named ``name`` last time, with the same code.
+
+    One verdict is kept per name (a page's last look, say): the signature of what passed, so a file
+    this user's builds did not write never vouches for anything.
+    """
+    secret = _secret()
+    if secret is None:
+        return False
+    try:
+        kept = _verdict_file(project, name).read_bytes()
+    except OSError:
+        return False
+    return hmac.compare_digest(kept, _signature(secret, content))
+
+
+def remember_passed(project: Path, name: str, content: bytes) -> None:
+    """Keep the verdict that ``content`` passed the check named ``name`` (see ``passed_before``)."""
+    secret = _secret()
+    if secret is None:
+        return
+    target = _verdict_file(project, name)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.partial")
+        partial.write_bytes(_signature(secret, content))
+        partial.replace(target)
+    except OSError as error:                        # a read-only folder: check again next time
+        log.debug("could not keep %s: %s", target, error)
+
+
+def _verdict_file(project: Path, name: str) -> Path:
+    return project / FOLDER / "passed" / hashlib.sha256(name.encode()).hexdigest()[:24]
+
+
+def _signature(secret: bytes, content: bytes) -> bytes:
+    return hmac.new(secret, _package_digest() + content, "sha256").digest()
 
 
 @functools.cache

@@ -58,53 +58,48 @@ class Site:
     anchors: dict[str, set[str]] = field(default_factory=dict)     # src path -> its heading anchors
     misconceptions: dict[str, Misconception] = field(default_factory=dict)
     review: str = ""                                               # href of the page with the review block
+    review_pages: set[str] = field(default_factory=set)            # src of each page with a review block
     glossary_page: str = ""                                        # src of the page with the glossary block
     lessons: set[str] = field(default_factory=set)                 # src of every lesson: they get "Ask this lesson"
     charts: dict = field(default_factory=dict)                     # chart name -> charts.Chart
     labs: LabFolder | None = None                                  # where labs are read (and run) from
     env: jinja2.Environment = field(default_factory=template_env)
 
-    def add_page(self, src: str, url: str, markdown: str) -> None:
-        """Note a page's title, the facts it cites and its quiz, before any page renders."""
-        link = PageLink(page_title(markdown, Path(src).stem), url)
-        for segment in segments(markdown, set()):
-            if segment.kind != "text":
-                continue
-            try:
-                found = find_quizzes(segment.lines, segment.line, src)
-            except ContentError:
-                continue                     # reported with file:line when the page renders
-            for _start, _end, quiz in found[:1]:
-                link.quiz, link.questions, link.exam = quiz.id, len(quiz.questions), quiz.exam
-            self.quizzes.setdefault(src, []).extend(quiz for _start, _end, quiz in found)
-        for segment in segments(markdown, {"review", "glossary"}):
-            if segment.directive and segment.directive.name == "review":
-                self.review = url
-            elif segment.directive and segment.directive.name == "glossary":
-                self.glossary_page = src
+    def add_page(self, src: str, url: str, markdown: str, scan: PageScan | None = None) -> None:
+        """Note a page's title, the facts it cites and its quiz, before any page renders.
+
+        ``scan``: what ``scan_page`` found in ``markdown``, if the caller kept it from an earlier build.
+        """
+        scan = scan or scan_page(src, markdown)
+        link = PageLink(scan.title, url)
+        if scan.quizzes:
+            first = scan.quizzes[0]
+            link.quiz, link.questions, link.exam = first.id, len(first.questions), first.exam
+            self.quizzes.setdefault(src, []).extend(scan.quizzes)
+        if scan.review:
+            self.review = url
+            self.review_pages.add(src)
+        if scan.glossary:
+            self.glossary_page = src
         self.pages[src] = link
-        self.anchors[src] = anchors(markdown)
-        for fact_id in [fact_id for fact_id, _line in fact_uses(markdown)] + self._block_facts(markdown):
+        self.anchors[src] = scan.anchors
+        for fact_id in scan.facts + self._block_facts(scan.blocks):
             users = self.fact_pages.setdefault(fact_id, [])
             if src not in users:
                 users.append(src)
 
-    def _block_facts(self, markdown: str) -> list[str]:
+    def _block_facts(self, blocks: list[tuple[str, str, list[str]]]) -> list[str]:
         """Facts shown by a page's tables, charts and stat cards (unknown names are reported later)."""
         found: list[str] = []
-        for segment in segments(markdown, {"fact-table", "chart", "stat-cards"}):
-            directive = segment.directive
-            if directive is None:
-                continue
-            name = directive.argument.strip()
-            if directive.name == "chart" and name in self.charts:
+        for directive, name, body in blocks:
+            if directive == "chart" and name in self.charts:
                 found += self.charts[name].facts
-            elif directive.name == "fact-table" and name in self.facts.tables:
+            elif directive == "fact-table" and name in self.facts.tables:
                 for row in self.facts.tables[name].rows.values():
                     for cell in row.values():
                         found += cell.facts + [m[1] for m in FACT_MARKER.finditer(cell.text)]
-            elif directive.name == "stat-cards":
-                found += [line.partition(":")[0].strip() for line in directive.body if line.strip()]
+            elif directive == "stat-cards":
+                found += [line.partition(":")[0].strip() for line in body if line.strip()]
         return found
 
     def check_misconceptions(self, name: str) -> list[ContentError]:
@@ -123,6 +118,42 @@ class Site:
     @property
     def table_macros(self):
         return self.env.get_template("tables.html").module
+
+
+@dataclass
+class PageScan:
+    """What the whole course needs to know of one page, read from its Markdown alone (``scan_page``)."""
+
+    title: str
+    quizzes: list[Quiz]
+    review: bool                            # holds the review block
+    glossary: bool                          # holds the glossary block
+    anchors: set[str]
+    facts: list[str]                        # ids of the facts its prose cites
+    blocks: list[tuple[str, str, list[str]]]    # its tables, charts and stat cards: (directive, argument, body)
+
+
+def scan_page(src: str, markdown: str) -> PageScan:
+    """A page's title, quizzes, heading anchors and cited facts. Depends on nothing but ``markdown``
+    (and ``src``, which quizzes name in messages), so a build may keep it while the file is unchanged."""
+    quizzes: list[Quiz] = []
+    for segment in segments(markdown, set()):
+        if segment.kind != "text":
+            continue
+        try:
+            found = find_quizzes(segment.lines, segment.line, src)
+        except ContentError:
+            continue                     # reported with file:line when the page renders
+        quizzes.extend(quiz for _start, _end, quiz in found)
+    directives = [segment.directive for segment in segments(markdown, {"review", "glossary", "fact-table", "chart",
+                                                                       "stat-cards"}) if segment.directive]
+    return PageScan(
+        title=page_title(markdown, Path(src).stem), quizzes=quizzes,
+        review=any(directive.name == "review" for directive in directives),
+        glossary=any(directive.name == "glossary" for directive in directives),
+        anchors=anchors(markdown), facts=[fact_id for fact_id, _line in fact_uses(markdown)],
+        blocks=[(directive.name, directive.argument.strip(), list(directive.body)) for directive in directives
+                if directive.name in ("fact-table", "chart", "stat-cards")])
 
 
 def fact_uses(markdown: str) -> list[tuple[str, int]]:
@@ -192,6 +223,11 @@ class PageRenderer:
         self.quizzes: list[dict] = []       # as rendered, for the PDF book's answer key (textbook.manifest)
         self.anchors: dict[str, int] = {}   # ids given to tables and charts on this page, to keep them unique
         self.errors: list[ContentError] = []
+        self.ids: list[tuple[str, str, int]] = []   # ("quiz" or "question", id, line): ids this page claims
+        # Whether what render() returns depends only on the page's Markdown, the course (Site) and the
+        # labs it shows (``lab_runs``), so a build may keep it: not when labs are read without their runs.
+        self.keepable = True
+        self.lab_runs: list[tuple[str, str]] = []   # (lab, LabFolder.version) of each lab the page shows
         self.handlers = {
             "lab": self._lab,
             "stat-cards": self._stat_cards,
@@ -280,18 +316,21 @@ class PageRenderer:
             index = end + 1
         return out
 
+    def _claim(self, kind: str, ident: str, line: int) -> None:
+        """Note that this page's quiz or question at ``line`` has the id ``ident``: ids are unique in the course."""
+        where = f"{self.src}:{line}"
+        known = self.site.quiz_ids if kind == "quiz" else self.site.questions
+        if known.get(ident, where) != where:
+            self.error(line, f"duplicate {kind} id '{ident}' (also at {known[ident]})",
+                       "Quiz ids must be unique across the course: rename one of the two." if kind == "quiz"
+                       else "Question ids must be unique across the course.")
+        known[ident] = where
+        self.ids.append((kind, ident, line))
+
     def _quiz(self, quiz: Quiz) -> str:
-        where = f"{self.src}:{quiz.line}"
-        if self.site.quiz_ids.get(quiz.id, where) != where:
-            self.error(quiz.line, f"duplicate quiz id '{quiz.id}' (also at {self.site.quiz_ids[quiz.id]})",
-                       "Quiz ids must be unique across the course: rename one of the two.")
-        self.site.quiz_ids[quiz.id] = where
+        self._claim("quiz", quiz.id, quiz.line)
         for question in quiz.questions:
-            where = f"{self.src}:{question.line}"
-            if question.id in self.site.questions and self.site.questions[question.id] != where:
-                self.error(question.line, f"duplicate question id '{question.id}' (also at "
-                           f"{self.site.questions[question.id]})", "Question ids must be unique across the course.")
-            self.site.questions[question.id] = where
+            self._claim("question", question.id, question.line)
         questions = self._questions(quiz)
         self.quizzes.append({"id": quiz.id, "line": quiz.line, "questions": questions})
         return str(self.site.env.get_template("quiz.html").module.quiz(quiz, questions))
@@ -339,6 +378,31 @@ class PageRenderer:
     def slot_ids(self) -> list[str]:
         """The ids the rendered blocks give the page (glossary terms, sources, tables, charts, quizzes)."""
         return [anchor for value in self.slots.values() for anchor in SLOT_ID.findall(value)]
+
+    def state(self) -> dict:
+        """What render() left besides its text, for a build to keep with it (see ``restore``)."""
+        return {"slots": self.slots, "downloads": self.downloads, "quizzes": self.quizzes, "ids": self.ids,
+                "labs": self.lab_runs}
+
+    def restore(self, state: dict) -> bool:
+        """Take up a kept render's state instead of rendering again. Its quiz and question ids are claimed
+        again; False (and nothing taken) if one now clashes with another page's, which render() then reports,
+        or if a lab it shows has another run now."""
+        folder = self.site.labs
+        labs = folder.labs() if folder and state["labs"] else {}
+        for name, version in state["labs"]:
+            if name not in labs or folder.version(labs[name]) != version:
+                return False
+        for kind, ident, line in state["ids"]:
+            known = self.site.quiz_ids if kind == "quiz" else self.site.questions
+            if known.get(ident, f"{self.src}:{line}") != f"{self.src}:{line}":
+                return False
+        for kind, ident, line in state["ids"]:
+            self._claim(kind, ident, line)
+        self.slots, self.downloads, self.quizzes, self.ids, self.lab_runs = (
+            dict(state["slots"]), set(state["downloads"]), list(state["quizzes"]), list(state["ids"]),
+            list(state["labs"]))
+        return True
 
     def fill(self, html: str) -> str:
         """Put the rendered directive blocks into the page's HTML."""
@@ -518,6 +582,11 @@ class PageRenderer:
                     f"To run it, put it in `docs/labs/` of the course folder, then either run "
                     f"`python {lab.path.name}` there, or after `pip install -e . jupyterlab` open it in "
                     f"JupyterLab as a notebook (right-click, *Open With*, *Notebook*).")
+        version = folder.version(lab)
+        if version is None:
+            self.keepable = False
+        else:
+            self.lab_runs.append((name, version))
         return lab_markdown(folder.notebook(lab), download, self._slot, directive.indent)
 
     def _progress(self, directive: Directive) -> str:
