@@ -34,6 +34,7 @@ def template_env(directory: Path = TEMPLATES) -> jinja2.Environment:
 
 
 SLOT_ID = re.compile(r'\sid="([^"<>]+)"')       # in the course's own templates' HTML
+SLOT = re.compile(r"<p>(<!-- fd-slot \d+ -->)</p>|(<!-- fd-slot \d+ -->)")   # where a rendered block goes
 
 @dataclass
 class PageLink:
@@ -219,6 +220,7 @@ class PageRenderer:
         self.url = ""             # its URL from the site root, e.g. "pretraining/" (set by the extension)
         self.root = root          # relative path from this page to the site root, e.g. "../"
         self.slots: dict[str, str] = {}
+        self._slot_ids: list[str] | None = None     # found once, when first asked for (slot_ids)
         self.downloads: set[str] = set()    # links to a lab's file (CourseAnchors marks them as downloads)
         self.quizzes: list[dict] = []       # as rendered, for the PDF book's answer key (textbook.manifest)
         self.anchors: dict[str, int] = {}   # ids given to tables and charts on this page, to keep them unique
@@ -377,12 +379,14 @@ class PageRenderer:
 
     def slot_ids(self) -> list[str]:
         """The ids the rendered blocks give the page (glossary terms, sources, tables, charts, quizzes)."""
-        return [anchor for value in self.slots.values() for anchor in SLOT_ID.findall(value)]
+        if self._slot_ids is None:
+            self._slot_ids = [anchor for value in self.slots.values() for anchor in SLOT_ID.findall(value)]
+        return self._slot_ids
 
     def state(self) -> dict:
         """What render() left besides its text, for a build to keep with it (see ``restore``)."""
         return {"slots": self.slots, "downloads": self.downloads, "quizzes": self.quizzes, "ids": self.ids,
-                "labs": self.lab_runs}
+                "labs": self.lab_runs, "slot_ids": self.slot_ids()}
 
     def restore(self, state: dict) -> bool:
         """Take up a kept render's state instead of rendering again. Its quiz and question ids are claimed
@@ -402,13 +406,15 @@ class PageRenderer:
         self.slots, self.downloads, self.quizzes, self.ids, self.lab_runs = (
             dict(state["slots"]), set(state["downloads"]), list(state["quizzes"]), list(state["ids"]),
             list(state["labs"]))
+        self._slot_ids = list(state["slot_ids"])
         return True
 
     def fill(self, html: str) -> str:
-        """Put the rendered directive blocks into the page's HTML."""
-        for key, value in self.slots.items():
-            html = html.replace(f"<p>{key}</p>", value).replace(key, value)
-        return html
+        """Put the rendered directive blocks into the page's HTML, in one pass (a slot alone in a paragraph
+        replaces the paragraph)."""
+        if not self.slots:
+            return html
+        return SLOT.sub(lambda match: self.slots.get(match[1] or match[2], match[0]), html)
 
     def _fact(self, match: re.Match, line: int) -> str:
         fact_id, style = match[1], (match[2] or "long").strip()
