@@ -65,17 +65,18 @@ def plain_config() -> str:
 
 
 def copy_course(dest: Path, hooks: bool = False) -> None:
-    """The course's sources and mkdocs.yml, with its drawn charts and run labs, copied to ``dest``."""
+    """The course's sources and mkdocs.yml, with what its builds keep (drawn charts, run labs, pages'
+    renders), copied to ``dest``."""
     for name in ("docs", "charts", "overrides", *(["hooks"] if hooks else [])):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    for cache in ("charts", "labs"):
+    for cache in ("charts", "labs", "course"):
         if (ROOT / ".cache" / cache).is_dir():
             shutil.copytree(ROOT / ".cache" / cache, dest / ".cache" / cache)
 
 
 def zensical_build() -> float | None:
-    """Seconds for Zensical to build a fresh copy of the course (charts and labs from the cache); None if not installed."""
+    """Seconds for Zensical to build a fresh copy of the course (charts, labs and pages' renders kept); None if not installed."""
     if importlib.util.find_spec("zensical") is None:
         return None
     with tempfile.TemporaryDirectory() as folder:
@@ -390,7 +391,7 @@ def main() -> None:
     print(f"ratio clean / plain: {statistics.median(clean) / statistics.median(bare):.2f}; "
           f"warm / plain: {statistics.median(warm) / statistics.median(bare):.2f}")
     if None not in zensical:
-        print(f"Zensical, a fresh copy of the course (charts and labs cached), {args.runs} runs: "
+        print(f"Zensical, a fresh copy of the course (charts, labs and pages' renders kept), {args.runs} runs: "
               f"{summary(zensical)}; Zensical / MkDocs warm: {statistics.median(zensical) / statistics.median(warm):.2f}")
     else:
         print("Zensical: not installed (pip install -e '.[test]')")

@@ -247,7 +247,8 @@ def test_a_rebuild_with_the_same_lessons_writes_the_kept_files_without_reading_a
 
 def test_the_kept_files_do_not_depend_on_a_pages_last_update_line(built_site, tmp_path, monkeypatch):
     """Built without a git history, the "Last update" line carries the build's time; nothing published
-    shows it, so a new time alone does not make the lessons be read again. A change in the lesson does."""
+    shows it, so a new time alone does not make the lessons be read again. A change in a lesson makes
+    that lesson be read again, and only that one."""
     import shutil
 
     from textbook import publish
@@ -266,8 +267,12 @@ def test_the_kept_files_do_not_depend_on_a_pages_last_update_line(built_site, tm
     publish.publish(site, ROOT / "mkdocs.yml")
     assert reads == []
     page.write_text(dated.replace("</article>", "<p>One more paragraph in the lesson.</p></article>", 1), encoding="utf-8")
+    lessons_read = []
+    read_lesson = publish._read_lesson
+    monkeypatch.setattr(publish, "_read_lesson", lambda page, *args: lessons_read.append(page) or read_lesson(page, *args))
     publish.publish(site, ROOT / "mkdocs.yml")
-    assert reads == [1]
+    assert reads == [1] and lessons_read == [page]       # the other lessons' reading was kept
+    assert "One more paragraph in the lesson." in (site / "pretraining.md").read_text(encoding="utf-8")
     publish.publish(built_site, ROOT / "mkdocs.yml")     # keep the copy for the shared site, as other tests expect
 
 

@@ -252,7 +252,7 @@ def render_page(project: Path, course: Course, renderer: PageRenderer, markdown:
     """``renderer.render(markdown, start)``, or what it returned last time for the same page, Markdown
     and course (``fingerprint``), kept in .cache/course/ like the parsed data files."""
     name = f"render-{hashlib.sha256(renderer.page.encode()).hexdigest()[:12]}"
-    inputs = course.fingerprint + "\0".join([renderer.page, renderer.url, renderer.root, str(start), markdown]).encode()
+    inputs = course.fingerprint + "\0".join([renderer.src, renderer.url, renderer.root, str(start), markdown]).encode()
     if renderer.page in course.site.review_pages:          # it shows every quiz of the course
         inputs += repr(course.site.quizzes).encode()
     kept = kept_value(project, name, inputs)

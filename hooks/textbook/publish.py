@@ -14,6 +14,7 @@ no hooks, run the command above. No MkDocs import.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -87,11 +88,33 @@ def publish(site: Path, config: Path, directory_urls: bool | None = None) -> Pub
     return published
 
 
+def _read_lesson(page: Path, url: str, src: str) -> dict:
+    """What publishing needs of one built lesson: its title, address, description, the glossary link its
+    terms use, its passages for the Ask index and its Markdown."""
+    from bs4 import BeautifulSoup        # only when a page is read: a rebuild that changed none does not
+
+    from . import ask, llms
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    article = soup.find("article")
+    if article is None:
+        raise ContentError(src, None, "its built page has no <article>",
+                           "Build the site with the course's theme (Material or Zensical).")
+    heading = article.find("h1")
+    title = ask.heading_text(heading) if heading is not None else src
+    canonical = soup.find("link", rel="canonical")
+    absolute = canonical["href"] if canonical is not None and canonical.get("href") else url
+    description = soup.find("meta", attrs={"name": "description"})
+    term = article.select_one("a.fd-term[href]")
+    return {"title": title, "absolute": absolute,
+            "description": description.get("content", "") if description is not None else "",
+            "glossary": _site_path(url, term["href"].split("#")[0]) if term is not None else "",
+            "passages": ask.passages(article, title), "markdown": llms.lesson_markdown(article, absolute)}
+
+
 def _files(root: Path, settings: dict, sources: dict[str, Path], entries, pages: dict[str, Path],
            directory_urls: bool) -> tuple[dict[str, str], Published]:
-    """The files to write, by their path in the site, from the built lesson pages."""
-    from bs4 import BeautifulSoup        # only when the pages are read: a rebuild that changed none does not
-
+    """The files to write, by their path in the site, from the built lesson pages. Each lesson's reading
+    is kept on its own (``_read_lesson``), so a rebuild that changed one lesson reads that one again."""
     from . import ask, llms
     course = settings.get("site_name") or "This course"
     summary = settings.get("site_description") or ""
@@ -102,26 +125,18 @@ def _files(root: Path, settings: dict, sources: dict[str, Path], entries, pages:
     base = ""
     for entry in entries:
         url = page_url(entry.src, directory_urls)
-        soup = BeautifulSoup(pages[entry.src].read_text(encoding="utf-8"), "html.parser")
-        article = soup.find("article")
-        if article is None:
-            raise ContentError(entry.src, None, "its built page has no <article>",
-                               "Build the site with the course's theme (Material or Zensical).")
-        heading = article.find("h1")
-        title = ask.heading_text(heading) if heading is not None else entry.src
-        canonical = soup.find("link", rel="canonical")
-        absolute = canonical["href"] if canonical is not None and canonical.get("href") else url
+        page = pages[entry.src]
+        read = cached_value(root, f"publish-{hashlib.sha256(entry.src.encode()).hexdigest()[:12]}",
+                            "\0".join([entry.src, url]).encode() + b"\0" + LAST_UPDATE.sub(b"", page.read_bytes()),
+                            lambda: _read_lesson(page, url, entry.src))
+        absolute = read["absolute"]
         if not base and absolute != url:
             base = absolute[: len(absolute) - len(url)] if absolute.endswith(url) else ""
-        description = soup.find("meta", attrs={"name": "description"})
-        described = description.get("content", "") if description is not None else ""
-        term = article.select_one("a.fd-term[href]")
-        if term is not None and not glossary_href:
-            glossary_href = _site_path(url, term["href"].split("#")[0])
-        lessons.append({"src": entry.src, "title": title, "url": url, "markdown": markdown_path(url),
-                        "description": described if described != summary else ""})
-        cut[entry.src] = ask.passages(article, title)
-        texts.append(llms.lesson_markdown(article, absolute))
+        glossary_href = glossary_href or read["glossary"]
+        lessons.append({"src": entry.src, "title": read["title"], "url": url, "markdown": markdown_path(url),
+                        "description": read["description"] if read["description"] != summary else ""})
+        cut[entry.src] = read["passages"]
+        texts.append(read["markdown"])
 
     beliefs: dict[str, list[str]] = {}
     for belief in load_misconceptions(misconceptions_file, misconceptions_file.relative_to(root).as_posix()).values():
