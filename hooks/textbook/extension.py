@@ -379,6 +379,8 @@ class CourseAnchors(Treeprocessor):
 
 def mark_downloads(root: ElementTree.Element, targets: set[str]) -> None:
     """A lab's download line: its link offers the file (``download``), its paragraph gets the course's style."""
+    if not targets:
+        return
     for paragraph in root.iter("p"):
         for link in paragraph.iter("a"):
             if link.get("href") in targets:
