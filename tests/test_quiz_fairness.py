@@ -274,3 +274,23 @@ def test_misconceptions_are_defined_used_and_point_at_real_headings(built_site):
             problems.append(f"{at[mid]}: '{mid}' points at {entry.get('section')!r}, which is not a heading in the "
                             "built site; give a page and a heading anchor, such as rlhf.md#who-the-raters-are")
     assert not problems, "\n".join(problems)
+
+
+def test_the_site_search_does_not_give_the_answers_away(built_site):
+    """The theme's search indexes every page's text. A quiz's feedback, its explanation and the written-out
+    answer ("Right: …") stay out of it, so searching a question's words does not show which option is right."""
+    import json
+
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    searched = " ".join(" ".join(BeautifulSoup(doc["text"], "html.parser").get_text(" ").split())
+                        for doc in index["docs"])
+    answers = []
+    for page in built_site.rglob("index.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for element in soup.select(".fd-quiz .fd-opt__feedback, .fd-quiz .fd-q__explanation, .fd-quiz .fd-q__answer li"):
+            text = " ".join(element.get_text(" ").split())
+            if len(text) > 30:
+                answers.append(text[:80])
+    assert len(answers) > 100                       # every quiz's feedback and written-out answers were found
+    given_away = [text for text in answers if text in searched]
+    assert not given_away, given_away[:3]
