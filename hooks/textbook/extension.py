@@ -230,7 +230,8 @@ def fingerprint(site: Site, files, directory_urls: bool) -> bytes:
     data files, the charts, what the course knows of every page (title, quiz, headings, cited facts),
     and the versions of the libraries that render short Markdown. The package's own code and templates
     are added by ``parsecache``. A page with the review block also depends on every quiz's text
-    (``render_page``); a lab page is never kept (``PageRenderer.keepable``)."""
+    (``render_page``), and a lab's page on the lab's run, which a kept render checks when it is taken
+    (``PageRenderer.restore``)."""
     from importlib.metadata import version
 
     digest = hashlib.sha256()
