@@ -391,6 +391,17 @@ def test_a_page_is_rendered_again_only_when_it_or_what_it_shows_changes(course, 
     assert len(renders) == 3 and "176 billion" in changed
 
 
+def test_the_check_and_the_build_share_a_page_s_kept_render(course, monkeypatch):
+    """The check hands the extension a page with the blank line after its front matter, MkDocs without it:
+    the same render, kept once for both."""
+    renders = _counting_renders(monkeypatch)
+    text = "---\ntitle: Demo\n---\n\n# Demo\n\nGPT-3 has :fact[gpt3.params].\n"
+    as_checked = convert(course, "demo.md", text)                          # "\n# Demo…", as the check reads it
+    extension.context.page = extension.PageContext("demo.md", page_url("demo.md"))
+    as_built = markdown.Markdown(extensions=EXTENSIONS).convert("# Demo\n\nGPT-3 has :fact[gpt3.params].\n")
+    assert renders == ["demo.md"] and as_built == as_checked
+
+
 @pytest.mark.parametrize("kept_first", [True, False])
 def test_a_question_id_taken_by_a_kept_page_is_still_reported_on_the_page_that_repeats_it(course, kept_first,
                                                                                           monkeypatch):

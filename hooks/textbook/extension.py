@@ -252,6 +252,10 @@ def fingerprint(site: Site, files, directory_urls: bool) -> bytes:
 def render_page(project: Path, course: Course, renderer: PageRenderer, markdown: str, start: int) -> str:
     """``renderer.render(markdown, start)``, or what it returned last time for the same page, Markdown
     and course (``fingerprint``), kept in .cache/course/ like the parsed data files."""
+    # Blank lines before the first line change nothing a page shows. MkDocs drops the one after the front
+    # matter and the check keeps it: without them, both are one render, kept once for both.
+    blank = len(markdown) - len(markdown.lstrip("\n"))
+    markdown, start = markdown[blank:], start + blank
     name = f"render-{hashlib.sha256(renderer.page.encode()).hexdigest()[:12]}"
     inputs = course.fingerprint + "\0".join([renderer.src, renderer.url, renderer.root, str(start), markdown]).encode()
     if renderer.page in course.site.review_pages:          # it shows every quiz of the course
@@ -259,12 +263,12 @@ def render_page(project: Path, course: Course, renderer: PageRenderer, markdown:
     kept = kept_value(project, name, inputs)
     if kept is not None and renderer.restore(kept[1]):
         renders["kept"] += 1
-        return kept[0]
+        return "\n" * blank + kept[0]
     rendered = renderer.render(markdown, start)
     renders["rendered"] += 1
     if renderer.keepable:
         keep_value(project, name, inputs, (rendered, renderer.state()))
-    return rendered
+    return "\n" * blank + rendered
 
 
 renders: Counter = Counter()     # pages rendered and taken as kept, since a builder's adapter last cleared it
