@@ -321,8 +321,8 @@ def test_the_terms_pattern_matches_what_a_longest_first_alternation_matches():
 
 
 def test_the_last_look_is_taken_again_only_when_the_page_changes(course, monkeypatch):
-    """A page byte for byte the same as one that passed the last look passes without it; any change, or a
-    verdict this machine did not sign, brings the look back."""
+    """A page byte for byte the same as one of the last that passed the last look passes without it; any
+    other page, or a verdict this machine did not sign, brings the look back."""
     looks = []
     real = extension.page_problems
     monkeypatch.setattr(extension, "page_problems", lambda html: looks.append(1) or real(html))
@@ -331,6 +331,8 @@ def test_the_last_look_is_taken_again_only_when_the_page_changes(course, monkeyp
     assert len(looks) == 1
     convert(course, "demo.md", "# Demo\n\nGPT-3 has :fact[gpt3.params] parameters.\n")
     assert len(looks) == 2
+    convert(course, "demo.md", "# Demo\n\nGPT-3 has :fact[gpt3.params].\n")     # the check and the build
+    assert len(looks) == 2                             # make their own HTML of a page: the last few are kept
     from textbook import parsecache
 
     parsecache._verdict_file(course.path, "last look demo.md").write_bytes(b"\0" * 32)

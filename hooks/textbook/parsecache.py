@@ -95,8 +95,9 @@ def keep_value(project: Path, name: str, inputs: bytes, value) -> None:
 def passed_before(project: Path, name: str, content: bytes) -> bool:
     """Whether ``content`` is exactly what passed a check named ``name`` last time, with the same code.
 
-    One verdict is kept per name (a page's last look, say): the signature of what passed, so a file
-    this user's builds did not write never vouches for anything.
+    The signatures of the last few contents that passed are kept per name (a page's last look, say: the
+    check and the build each make their own HTML of a page), so a file this user's builds did not write
+    never vouches for anything.
     """
     secret = _secret()
     if secret is None:
@@ -105,7 +106,8 @@ def passed_before(project: Path, name: str, content: bytes) -> bool:
         kept = _verdict_file(project, name).read_bytes()
     except OSError:
         return False
-    return hmac.compare_digest(kept, _signature(secret, content))
+    signature = _signature(secret, content)
+    return any(hmac.compare_digest(kept[at:at + 32], signature) for at in range(0, len(kept), 32))
 
 
 def remember_passed(project: Path, name: str, content: bytes) -> None:
@@ -115,12 +117,19 @@ def remember_passed(project: Path, name: str, content: bytes) -> None:
         return
     target = _verdict_file(project, name)
     try:
+        try:
+            earlier = target.read_bytes()[:32 * (VERDICTS - 1)]
+        except OSError:
+            earlier = b""
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(f".{os.getpid()}.partial")
-        partial.write_bytes(_signature(secret, content))
+        partial.write_bytes(_signature(secret, content) + earlier)
         partial.replace(target)
     except OSError as error:                        # a read-only folder: check again next time
         log.debug("could not keep %s: %s", target, error)
+
+
+VERDICTS = 4            # signatures kept per name: the newest first
 
 
 def _verdict_file(project: Path, name: str) -> Path:
