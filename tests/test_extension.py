@@ -404,6 +404,18 @@ def test_the_check_and_the_build_share_a_page_s_kept_render(course, monkeypatch)
     assert renders == ["demo.md"] and as_built == as_checked
 
 
+def test_what_is_kept_for_a_removed_page_is_removed_with_it(course):
+    from textbook.extension import kept_name
+
+    kept = course.path / ".cache" / "course"
+    convert(course, "gone.md", "# Gone\n\nGPT-3 has :fact[gpt3.params].\n")
+    assert (kept / kept_name("render", "gone.md")).is_dir() and (kept / kept_name("scan", "gone.md")).is_dir()
+    (course.path / "docs" / "gone.md").unlink()
+    convert(course, "other.md", "# Other\n\nText.\n")
+    assert not (kept / kept_name("render", "gone.md")).exists() and not (kept / kept_name("scan", "gone.md")).exists()
+    assert (kept / kept_name("render", "other.md")).is_dir()
+
+
 @pytest.mark.parametrize("kept_first", [True, False])
 def test_a_question_id_taken_by_a_kept_page_is_still_reported_on_the_page_that_repeats_it(course, kept_first,
                                                                                           monkeypatch):

@@ -48,7 +48,8 @@ from .glossary import check_chapters, load_glossary, mark_terms
 from .labs import LabFolder
 from .lessonshape import lessons_in_nav
 from .misconceptions import load_misconceptions
-from .parsecache import cached_load, cached_value, keep_value, kept_value, passed_before, remember_passed
+from .parsecache import (cached_load, cached_value, keep_only, keep_value, kept_value, passed_before,
+                         remember_passed)
 from .render import PageRenderer, Site, scan_page
 from .sanitize import docs_file_problems, find_unsafe_markdown, page_problems
 from .yamlfile import unsafe_text
@@ -211,9 +212,11 @@ def load_course(project: Path, docs: Path, options: dict, directory_urls: bool =
     for path in pages:
         src = path.relative_to(docs).as_posix()
         text = path.read_text(encoding="utf-8")
-        scan = cached_value(project, f"scan-{hashlib.sha256(src.encode()).hexdigest()[:12]}",
-                            src.encode() + b"\0" + text.encode("utf-8"), lambda: scan_page(src, text))
+        scan = cached_value(project, kept_name("scan", src), src.encode() + b"\0" + text.encode("utf-8"),
+                            lambda: scan_page(src, text))
         site.add_page(src, page_url(src, directory_urls), text, scan)
+    for kind in ("scan", "render"):                      # forget the pages that are gone
+        keep_only(project, f"{kind}-", {kept_name(kind, src) for src in site.pages})
     problems = docs_file_problems(docs, shown(docs))       # no .html, .svg, .js … copied to the site
     problems += site.check_misconceptions(shown(files["misconceptions"]))
     problems += check_chapters(site.glossary, set(site.pages), shown(files["glossary"]))
@@ -223,6 +226,11 @@ def load_course(project: Path, docs: Path, options: dict, directory_urls: bool =
     _courses.clear()                      # one course per process is enough; keep memory flat
     _courses[key] = course
     return course
+
+
+def kept_name(kind: str, src: str) -> str:
+    """Under what name a page's scan or render is kept in .cache/course/ (``parsecache``)."""
+    return f"{kind}-{hashlib.sha256(src.encode()).hexdigest()[:12]}"
 
 
 def fingerprint(site: Site, files, directory_urls: bool) -> bytes:
@@ -256,7 +264,7 @@ def render_page(project: Path, course: Course, renderer: PageRenderer, markdown:
     # matter and the check keeps it: without them, both are one render, kept once for both.
     blank = len(markdown) - len(markdown.lstrip("\n"))
     markdown, start = markdown[blank:], start + blank
-    name = f"render-{hashlib.sha256(renderer.page.encode()).hexdigest()[:12]}"
+    name = kept_name("render", renderer.page)
     inputs = course.fingerprint + "\0".join([renderer.src, renderer.url, renderer.root, str(start), markdown]).encode()
     if renderer.page in course.site.review_pages:          # it shows every quiz of the course
         inputs += repr(course.site.quizzes).encode()

@@ -16,6 +16,7 @@ import logging
 import os
 import pickle
 import secrets
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -90,6 +91,18 @@ def keep_value(project: Path, name: str, inputs: bytes, value) -> None:
         partial.replace(target)
     except OSError as error:                        # a read-only folder: build without keeping it
         log.debug("could not keep %s: %s", target, error)
+
+
+def keep_only(project: Path, prefix: str, names: set[str]) -> None:
+    """Remove the kept copies whose name starts with ``prefix`` but is not in ``names`` (those of pages
+    that no longer exist, say), so the folder does not grow as pages are renamed and removed."""
+    folder = project / FOLDER
+    try:
+        stale = [path for path in folder.glob(f"{prefix}*") if path.is_dir() and path.name not in names]
+    except OSError:
+        return
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def passed_before(project: Path, name: str, content: bytes) -> bool:
