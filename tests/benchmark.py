@@ -8,7 +8,9 @@ charts drawn, pages rendered), a warm rebuild (charts and pages' renders kept in
 Markdown built by plain Material without the course's extension, a Zensical build of a fresh copy of
 the course, a generated course of 200 lessons with and without the course syntax
 (tests/generate_course.py), the rebuild after one fact changes (which labs, charts and pages it does
-again) and after one sentence of a lesson changes, their ratios (medians of several runs), how many
+again) and after one sentence of a lesson changes, their ratios (medians of several runs), how much of
+a warm build is the course's own code and what the build would take without it (tests/own_code_time.py,
+for the real and the generated course), how many
 charts each build drew, the size of the course's own JS and CSS, Lighthouse's scores and the page
 weight of a lesson (mobile preset, Debian's Chromium, Lighthouse installed into .ci/node_modules with
 npm on first use), the size of the "Ask this lesson" index and how fast it answers in Chromium, and the
@@ -138,6 +140,30 @@ def timed_build(config: Path, strict: bool = True) -> tuple[float, str]:
     return seconds, result.stderr
 
 
+def own_code(cwd: Path, config: str, plain: str, runs: int, env: dict) -> str:
+    """How much of a build is the course's own code (tests/own_code_time.py, in one process: the
+    package's import, the extension's processors, the hooks), and what the build would take without it,
+    against plain Material on the same Markdown: the ratio no change to the course's code could beat."""
+    def measure(config_file: str) -> dict:
+        with tempfile.TemporaryDirectory() as site:
+            result = subprocess.run([sys.executable, str(ROOT / "tests" / "own_code_time.py"), "-f", config_file,
+                                     "-d", site], cwd=cwd, env=env, check=True, capture_output=True, text=True)
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    course, bare = [], []
+    for _ in range(runs):                                       # interleaved
+        course.append(measure(config))
+        bare.append(measure(plain))
+    build = statistics.median(item["build"] for item in course)
+    own = statistics.median(item["course"] for item in course)
+    without = statistics.median(item["build"] - item["course"] for item in course)
+    plain_build = statistics.median(item["build"] - item["course"] for item in bare)    # it imports nothing else of ours
+    return (f"the course's own code: {own:.2f} s of a {build:.2f} s build (in one process); without it "
+            f"{without:.2f} s, {without / plain_build:.2f}x plain Material's {plain_build:.2f} s; Material's search "
+            f"indexing {statistics.median(item['search'] for item in course):.2f} s, plain "
+            f"{statistics.median(item['search'] for item in bare):.2f} s")
+
+
 def timed_check() -> float:
     """Seconds for the documented fast check, as a contributor runs it (charts' data() included)."""
     start = time.perf_counter()
@@ -211,9 +237,10 @@ def generated_course(lessons: int, runs: int) -> None:
                 subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config, "-d", "site"],
                                cwd=course, env=env, check=True, capture_output=True)
                 times[config].append(time.perf_counter() - start)
-    full, plain = times["mkdocs.yml"], times[".benchmark-plain.yml"]
-    print(f"generated course of {lessons} lessons, {runs} runs: with the course syntax {summary(full)}; "
-          f"without {summary(plain)}; ratio {statistics.median(full) / statistics.median(plain):.2f}")
+        full, plain = times["mkdocs.yml"], times[".benchmark-plain.yml"]
+        print(f"generated course of {lessons} lessons, {runs} runs: with the course syntax {summary(full)}; "
+              f"without {summary(plain)}; ratio {statistics.median(full) / statistics.median(plain):.2f}")
+        print(f"generated course: {own_code(course, 'mkdocs.yml', '.benchmark-plain.yml', runs, env)}")
 
 
 LIGHTHOUSE = "lighthouse@12.2.3"
@@ -382,6 +409,7 @@ def main() -> None:
             drawn.append(DRAWN.search(log).groups())
             bare.append(timed_build(plain, strict=False)[0])
             zensical.append(zensical_build())
+        own = own_code(ROOT, "mkdocs.yml", plain.name, args.runs, {**ENV, "PYTHONPATH": str(ROOT / "hooks")})
     finally:
         plain.unlink()
 
@@ -390,6 +418,7 @@ def main() -> None:
     print(f"plain Material, same Markdown, no course syntax, {args.runs} runs: {summary(bare)}")
     print(f"ratio clean / plain: {statistics.median(clean) / statistics.median(bare):.2f}; "
           f"warm / plain: {statistics.median(warm) / statistics.median(bare):.2f}")
+    print(f"warm rebuild, {own}")
     if None not in zensical:
         print(f"Zensical, a fresh copy of the course (charts, labs and pages' renders kept), {args.runs} runs: "
               f"{summary(zensical)}; Zensical / MkDocs warm: {statistics.median(zensical) / statistics.median(warm):.2f}")
