@@ -1,11 +1,13 @@
-"""Keep what the facts file, the glossary and the misconceptions parse into between builds.
+"""Keep between builds what a build would otherwise work out again: the parsed facts file, glossary and
+misconceptions, each page's scan and render, the files published for "Ask this lesson", and the record
+that a page passed a check.
 
 Reading ``docs/facts.yml`` with every line number and checking it is a large share of a small build.
 The result is kept under ``.cache/course/``, keyed on the file's bytes, the name it is shown by and
-the course package's own source, so any edit to the file or to the code that reads it reads it again.
-Only a file that loaded without a problem is kept; a mistake is reported afresh on every build.
-Each kept copy is signed with a key of this machine's user (``_secret``), so a copy this user's builds
-did not write is never read. No MkDocs import.
+the course package's own source and templates, so any edit to the file or to the code that reads it
+reads it again. Only what was worked out without a problem is kept; a mistake is reported afresh on
+every build. Each kept copy and each record is signed with a key of this machine's user (``_secret``),
+so a file this user's builds did not write is never read or believed. No MkDocs import.
 """
 from __future__ import annotations
 
