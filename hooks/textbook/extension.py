@@ -301,16 +301,17 @@ def first_line(source: str, lines: list[str]) -> int:
     return 1
 
 
-def source_is_safe(project: Path, source: str, shown: str) -> bool:
-    """A page's front matter is valid and its Markdown holds no raw HTML or unsafe link (the checks are
-    kept while the file and the code are unchanged; a page that fails is checked again every build)."""
+def source_problems(project: Path, source: str, shown: str) -> list[ContentError]:
+    """What is wrong with a page's front matter, and any raw HTML or unsafe link in its Markdown. A page
+    that passed is remembered while the file and the code are unchanged; one that fails is checked again
+    on every build."""
     name = f"source {shown}"
     if passed_before(project, name, source.encode("utf-8")):
-        return True
-    if check_front_matter(source, shown) or find_unsafe_markdown(source, shown):
-        return False
-    remember_passed(project, name, source.encode("utf-8"))
-    return True
+        return []
+    problems = check_front_matter(source, shown) + find_unsafe_markdown(source, shown)
+    if not problems:
+        remember_passed(project, name, source.encode("utf-8"))
+    return problems
 
 
 # --- The extension ----------------------------------------------------------------------------------
@@ -344,8 +345,7 @@ class CoursePreprocessor(Preprocessor):
             renderer = PageRenderer(course.site, f"{course.prefix}/{page.src}", "../" * page.url.count("/"), page.src)
             renderer.url = page.url
             # The front matter, then raw HTML and javascript: links (front matter included).
-            if not source_is_safe(project, source, renderer.src):
-                problems = check_front_matter(source, renderer.src) + find_unsafe_markdown(source, renderer.src)
+            if problems := source_problems(project, source, renderer.src):
                 raise problems[0] if len(problems) == 1 else ContentErrors(problems)
             rendered = render_page(project, course, renderer, "\n".join(lines), first_line(source, lines))
         except ContentError as error:
