@@ -317,25 +317,31 @@ def load_questions(name: str) -> list[dict]:
     return yaml.safe_load((Path(__file__).parent / name).read_text(encoding="utf-8"))
 
 
-def run_questions(browser, built_site, questions: list[dict]) -> list[dict]:
-    """ask.js's ranking on every question, in Chromium, on a blank page (the site's policy forbids eval)."""
+def with_index(browser, data: dict, body: str, *args):
+    """Runs `body`, a JavaScript function body, in Chromium on a blank page (the site's policy forbids eval)
+    with `index`, ask.js's Index over `data`, and `args`; returns what it returns."""
     page = browser.new_page()
     page.goto("about:blank")
-    found = page.evaluate("""([source, data, questions]) => {
-        const module = { exports: {} }
-        new Function("module", source)(module)
-        const index = new module.exports.Index(data)
-        return questions.map((q) => {
+    try:
+        return page.evaluate("""([source, data, body, args]) => {
+            const module = { exports: {} }
+            new Function("module", source)(module)
+            return new Function("index", "args", body)(new module.exports.Index(data), args)
+        }""", [ASK_JS.read_text(encoding="utf-8"), data, body, list(args)])
+    finally:
+        page.close()
+
+
+def run_questions(browser, built_site, questions: list[dict]) -> list[dict]:
+    """ask.js's ranking on every question, in Chromium."""
+    return with_index(browser, json.loads((built_site / ask.INDEX_PATH).read_text(encoding="utf-8")), """
+        return args[0].map((q) => {
             const started = performance.now()
             const found = index.search(q.ask, q.from)
             return { covered: found.covered, ms: performance.now() - started,
                      results: found.results.map((hit) => ({ lesson: index.lessons[hit.passage.lesson].src,
                                                             anchor: hit.passage.anchor, text: hit.passage.text })) }
-        })
-    }""", [ASK_JS.read_text(encoding="utf-8"), json.loads((built_site / ask.INDEX_PATH).read_text(encoding="utf-8")),
-           questions])
-    page.close()
-    return found
+        })""", questions)
 
 
 def test_a_learner_question_lends_its_words_to_the_passage_it_matches_best(browser):
@@ -349,24 +355,62 @@ def test_a_learner_question_lends_its_words_to_the_passage_it_matches_best(brows
             "passages": [[0, "", "A plain language model holds no table of facts to consult.", "", 0],
                          [0, "", "Some assistants call a search tool first and then read what it returns.", "", 0],
                          [1, "", "Text is cut into tokens before a model reads it, pieces of words.", "", 0]]}
-    page = browser.new_page()
-    page.goto("about:blank")
-    first = page.evaluate("""([source, data]) => {
-        const module = { exports: {} }
-        new Function("module", source)(module)
-        const index = new module.exports.Index(data)
+    first = with_index(browser, data, """
         return ["can it google things for me", "what is a token"].map((question) => {
             const found = index.search(question, "a.md")
             return found.covered ? found.results[0].passage.text : null
-        })
-    }""", [ASK_JS.read_text(encoding="utf-8"), data])
-    page.close()
+        })""")
     assert first == ["Some assistants call a search tool first and then read what it returns.",
                      "Text is cut into tokens before a model reads it, pieces of words."]
 
 
+def test_a_model_with_another_version_number_is_another_model_and_contractions_weigh_nothing(browser):
+    """"gpt-5" must not pass for "GPT-4", which shares both its words, while "llama-3" and "Llama 3" are one
+    name; and "won't" leaves no "won" behind, a word no passage holds that would weigh the most."""
+    data = {"format": ask.FORMAT, "glossary": [],
+            "lessons": [{"src": "a.md", "title": "A", "url": "a/", "markdown": "a.md"}],
+            "sections": [[0, "Models", "models", "", []]],
+            "passages": [[0, "", "GPT-4 was released by OpenAI in March 2023, about 5 months after ChatGPT.", "", 0]]}
+    found = with_index(browser, data, """
+        const names = (text) => index.tokens(text, true).all.filter((token) => token.startsWith("#"))
+        const coverage = (question) => index.search(question, "a.md").scored[0].coverage
+        return [names("is gpt-5 out? what about llama-3, Llama 3 or step 2 in 2023?"),
+                coverage("when was gpt-4 released?"), coverage("when was gpt-5 released?"),
+                index.tokens("why won't it say? couldn't they?", true).all]""")
+    names, gpt4, gpt5, contractions = found
+    assert names == ["#gpt5", "#llama3", "#llama3", "#step2"]
+    assert gpt4 == 1 and gpt5 < 0.6
+    assert contractions == ["say"]
+
+
 def _normal(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+QUESTION_SETS = ("ask_questions.yml", "ask_questions_unseen.yml", "ask_questions_fresh.yml", "ask_questions_heldout.yml")
+
+
+@pytest.mark.parametrize("name", QUESTION_SETS)
+def test_every_measured_question_names_a_section_and_a_phrase_of_one_of_its_passages(built_site, name):
+    """A question whose section was renamed, or whose quote a lesson edit changed, would count as a miss
+    forever; here it is named instead."""
+    data = json.loads((built_site / ask.INDEX_PATH).read_text(encoding="utf-8"))
+    sections = {f"{data['lessons'][lesson]['src']}#{anchor}": number
+                for number, (lesson, _heading, anchor, *_rest) in enumerate(data["sections"])}
+    texts: dict[int, list[str]] = {}
+    for section, _label, text, *_rest in data["passages"]:
+        texts.setdefault(section, []).append(_normal(text))
+    wrong = []
+    for question in load_questions(name):
+        assert set(question) <= {"ask", "from", "answer", "quote"} and question["from"] in {
+            lesson["src"] for lesson in data["lessons"]}, question
+        if question["answer"] == "none":
+            continue
+        if question["answer"] not in sections:
+            wrong.append(f"{question['ask']!r}: no section {question['answer']}")
+        elif not any(_normal(question["quote"]) in text for text in texts[sections[question["answer"]]]):
+            wrong.append(f"{question['ask']!r}: no passage of {question['answer']} holds {question['quote']!r}")
+    assert not wrong, "\n".join(wrong)
 
 
 def score(questions: list[dict], found: list[dict]) -> dict:
@@ -386,11 +430,13 @@ def score(questions: list[dict], found: list[dict]) -> dict:
 
 
 @pytest.mark.parametrize("name, top3, none", [
-    # The questions the ranking was tuned on; a set written apart from it, whose misses have since been
-    # looked at; and a set written apart from the ranking and the learner questions, only ever counted.
-    ("ask_questions.yml", 0.72, 0.90),
-    ("ask_questions_unseen.yml", 0.76, 0.80),
-    ("ask_questions_fresh.yml", 0.61, 0.90),
+    # Three sets the ranking was tuned on (the second and third were written apart from it, and their
+    # misses since looked at), and one held out: written apart from the ranking and the learner questions,
+    # and only ever counted.
+    ("ask_questions.yml", 0.77, 0.85),
+    ("ask_questions_unseen.yml", 0.83, 0.85),
+    ("ask_questions_fresh.yml", 0.72, 0.95),
+    ("ask_questions_heldout.yml", 0.72, 0.90),
 ])
 def test_the_answers_are_measured_on_learner_questions(browser, built_site, name, top3, none):
     questions = load_questions(name)
@@ -400,11 +446,11 @@ def test_the_answers_are_measured_on_learner_questions(browser, built_site, name
     assert result["top3"] >= top3 and result["none"] >= none, result
 
 
-@pytest.mark.xfail(strict=True, reason="the goal is the right passage in the top 3 for 85% of learner questions; "
-                                       "word matching with glossary synonyms and learner questions reaches 62% to 79%")
+@pytest.mark.xfail(strict=True, reason="the goal is the right passage in the top 3 for 85% of held-out learner "
+                                       "questions; word matching with glossary synonyms and learner questions "
+                                       "reaches 74% on them (74% to 86% on the sets it was tuned on)")
 def test_the_right_passage_is_in_the_top_3_for_85_percent_of_learner_questions(browser, built_site):
-    questions = [question for name in ("ask_questions.yml", "ask_questions_unseen.yml", "ask_questions_fresh.yml")
-                 for question in load_questions(name)]
+    questions = load_questions("ask_questions_heldout.yml")
     result = score(questions, run_questions(browser, built_site, questions))
     assert result["top3"] >= 0.85 and result["none"] == 1, result
 

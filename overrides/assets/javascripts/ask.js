@@ -10,22 +10,27 @@
    and a passage that name it differently still meet. A passage's score adds a share of its section's
    (heading, neighbouring paragraphs, and the wrong beliefs the section corrects, from the
    misconceptions file, and what learners ask that it answers, from docs/learner-questions.yml, each of
-   which also counts for the passage of its section it matches best), and passages of the lesson being
-   read get a lead. When the best passage matches too little of the question's weight, the box says the
-   course does not answer it and points to the glossary entry or lesson closest to it. The values below
-   were tuned on tests/ask_questions.yml; tests/ask_questions_unseen.yml and tests/ask_questions_fresh.yml
-   measure them on questions written apart (tune on neither). */
+   which also counts for the passage of its section it matches best), and the score of the section's
+   learner question closest to the question, which counts again for the passage it was given to; passages
+   of the lesson being read get a lead. A
+   model's name with its version ("GPT-4") is also one word. When the best passage matches too little of
+   the question's weight, the box says the course does not answer it and points to the glossary entry or
+   lesson closest to it. The values below were tuned on tests/ask_questions.yml,
+   tests/ask_questions_unseen.yml and tests/ask_questions_fresh.yml; tests/ask_questions_heldout.yml,
+   written apart from the ranking and from docs/learner-questions.yml, measures them: never tune on it. */
 (() => {
   const TUNING = {
     K1: 1.2, B: 0.75,             // BM25: term saturation, and how much a long passage is discounted
     THIS_LESSON: 1.6,             // the lead a passage of the lesson being read gets
     SUMMARY: 0.6,                 // a takeaway restates a section in short: the section itself comes first
     SECTION: 1,                   // how much a passage's section adds to its own score
+    ASKED: 1,                     // how much the section's learner question closest to the question adds…
+    ASKED_PASSAGE: 0.35,          // …and, again, to the passage that learner question was given to
     NEIGHBOUR: 0.15,              // how much each neighbouring passage in its section adds
     SECTION_COVERAGE: 0.8,        // how much of the question the section may cover for the passage
-    COVERED: 0.6,                 // share of the question's weight the best passage must match…
+    COVERED: 0.575,               // share of the question's weight the best passage must match…
     PARTLY: 0.35,                 // …or this share, with a score of at least STRONG
-    STRONG: 32,
+    STRONG: 44,
     NEAREST: 0.25,                // share of the question a passage must match for its lesson to be suggested
     RELATIVE: 0.35,               // a passage scoring under this share of the best is not shown
     HEADING: 3,                   // a heading's words count this many times in its section
@@ -40,7 +45,12 @@
     "once only or other our out over own please really same she should so some still such tell than that " +
     "the their them then there these they thing things this those through to too under until up us very " +
     "was we were what whats when where which while who whom why will with would you your yours " +
-    "explain anyone someone something does actually kind sort way ok okay stuff basically"
+    "explain anyone someone something does actually kind sort way ok okay stuff basically " +
+    // What is left of a contraction ("won't" -> "won"), and the fillers of typed speech: no passage
+    // answers them, and as words no passage holds they would weigh the most.
+    "aren couldn didn doesn don hadn hasn haven isn ll re ve wasn weren won wouldn shouldn ain " +
+    "lol like pretty quite super totally literally bunch whole crazy random hey hi thanks thank gonna wanna " +
+    "kinda sorta yeah yes anyway anymore maybe guess wonder wondering curious question q"
   ).split(" "))
 
   /* A light English stemmer: plurals, -ing and -ed, -ly; enough to meet "models"/"model",
@@ -63,6 +73,11 @@
     if (w.endsWith("ly") && w.length > 5) w = w.slice(0, -2)
     if (w.endsWith("e") && w.length > 4) w = w.slice(0, -1)            // make/making, use/using meet
     return w
+  }
+
+  /* BM25's weight of a word found in `df` of `n` documents. */
+  function inverse(n, df) {
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5))
   }
 
   function words(text) {
@@ -122,6 +137,7 @@
         if (!inSection.has(passage.section)) inSection.set(passage.section, [])
         inSection.get(passage.section).push(passage)
       }
+      const attached = []
       this.sections.forEach(([, , , , questions], section) => {
         for (const question of questions || []) {
           const unique = [...new Set(this.tokens(question, true).all)]
@@ -131,6 +147,7 @@
             if (score > top) { top = score; best = passage }
           }
           if (!best) continue
+          attached.push([best, question])
           for (const token of this.tokens(question).all) { best.tf.set(token, (best.tf.get(token) || 0) + 1); best.length++ }
         }
       })
@@ -156,6 +173,18 @@
       }
       this.count()
       this.groupAverage = this.groups.reduce((sum, group) => sum + group.length, 0) / (this.groups.length || 1)
+      // Each learner question also on its own: a question typed in the box is often worded like one asked
+      // before, and a close match to one of them says more than the same words spread over a section.
+      this.asks = attached.map(([passage, question]) => {
+        const tf = new Map()
+        const tokens = this.tokens(question, true).all
+        for (const token of tokens) tf.set(token, (tf.get(token) || 0) + 1)
+        return { group: passage.group, passage, tf, length: tokens.length }
+      })
+      this.askDf = new Map()
+      for (const asked of this.asks) for (const token of asked.tf.keys()) this.askDf.set(token, (this.askDf.get(token) || 0) + 1)
+      this.askAverage = this.asks.reduce((sum, asked) => sum + asked.length, 0) / (this.asks.length || 1)
+      this.askIdf = (token) => inverse(this.asks.length, this.askDf.get(token) || 0)
     }
 
     /* How many passages hold each word, and their average length, for BM25. */
@@ -166,12 +195,12 @@
       this.average = this.passages.reduce((sum, passage) => sum + passage.length, 0) / (this.passages.length || 1)
     }
 
-    bm25(unique, tf, length, average) {
+    bm25(unique, tf, length, average, weigh = (token) => this.idf(token)) {
       let score = 0, matched = 0
       for (const token of unique) {
         const count = tf.get(token)
         if (!count) continue
-        const idf = this.idf(token)
+        const idf = weigh(token)
         matched += idf
         score += idf * count * (TUNING.K1 + 1) / (count + TUNING.K1 * (1 - TUNING.B + TUNING.B * length / average))
       }
@@ -201,12 +230,27 @@
         }
       }
       const found = run.filter((part, at) => !consumed.has(at) && !STOP.has(all[at]) && (all[at].length > 1 || /\d/.test(all[at])))
-      return { stems: found, concepts, all: found.concat([...concepts].map((n) => "@" + n)) }
+      // A name with its version ("GPT-4", "Llama 3", "phi-4") is one thing as well: "gpt-5" is not "gpt-4".
+      const names = []
+      for (const [, name, version] of String(text).toLowerCase().matchAll(/\b([a-z]{2,})[- ]?(\d{1,2}(?:\.\d)?[a-z]?)\b/g))
+        if (!STOP.has(name)) names.push("#" + name + version)
+      return { stems: found, concepts, all: found.concat([...concepts].map((n) => "@" + n), names) }
     }
 
     idf(token) {
-      const n = this.passages.length, df = this.df.get(token) || 0
-      return Math.log(1 + (n - df + 0.5) / (df + 0.5))
+      return inverse(this.passages.length, this.df.get(token) || 0)
+    }
+
+    /* How well the learner questions match a question: for each section, and for each passage, the score
+       of the best matching one filed under it (a learner question belongs to the passage it was given to). */
+    closestAsked(unique) {
+      const sections = new Map(), passages = new Map()
+      for (const asked of this.asks) {
+        const [score] = this.bm25(unique, asked.tf, asked.length, this.askAverage, this.askIdf)
+        if (score > (sections.get(asked.group) || 0)) sections.set(asked.group, score)
+        if (score > (passages.get(asked.passage) || 0)) passages.set(asked.passage, score)
+      }
+      return { sections, passages }
     }
 
     /* Passages ranked for a question, best first; `lesson` is the src of the lesson being read. */
@@ -217,18 +261,22 @@
       const current = this.lessons.findIndex((entry) => entry.src === lesson)
       const own = this.passages.map((passage) => this.bm25(unique, passage.tf, passage.length, this.average))
       const sections = new Map()
+      const asked = this.closestAsked(unique)
       const scored = []
       this.passages.forEach((passage, at) => {
         // A paragraph's neighbours in its section tell what it is about ("The standard defense is…").
         let [score, matched] = own[at]
-        if (score <= 0) return                       // a passage must share a word with the question itself
+        // A passage must share a word with the question, or its section a learner question that does.
+        if (score <= 0 && !asked.sections.has(passage.group)) return
         for (const near of [at - 1, at + 1]) {
           const other = this.passages[near]
           if (other && other.group === passage.group) score += TUNING.NEIGHBOUR * own[near][0]
         }
         if (!sections.has(passage.group)) sections.set(passage.group, this.bm25(unique, passage.group.tf, passage.group.length, this.groupAverage))
         const [section, sectionMatched] = sections.get(passage.group)
-        score = (score + TUNING.SECTION * section) * passage.factor * (passage.lesson === current ? TUNING.THIS_LESSON : 1)
+        score += TUNING.SECTION * section + TUNING.ASKED * (asked.sections.get(passage.group) || 0) +
+                 TUNING.ASKED_PASSAGE * (asked.passages.get(passage) || 0)
+        score *= passage.factor * (passage.lesson === current ? TUNING.THIS_LESSON : 1)
         const covers = Math.max(matched, sectionMatched * TUNING.SECTION_COVERAGE)
         scored.push({ passage, score, coverage: weight ? covers / weight : 0 })
       })
