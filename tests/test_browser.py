@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -9,6 +10,14 @@ from playwright.sync_api import expect
 
 PAGES = ["", "training-data/", "pretraining/", "fine-tuning/", "rlhf/", "reasoning-models/", "failure-modes/", "bias/",
          "glossary/", "sources/", "labs/next-token/", "labs/scaling/", "labs/fine-tuning/", "labs/rlhf/", "labs/reasoning/", "labs/bias/"]
+
+
+def wait_until(page, predicate: str, timeout: float = 5.0) -> None:
+    """Polls a JavaScript function until it returns true, or until `timeout` seconds have passed (then the
+    caller's assertions say what is wrong)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(predicate) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
 
 
 def test_no_request_leaves_the_machine(browser, site_url):
@@ -433,11 +442,11 @@ def test_a_wide_table_off_screen_is_a_tab_stop_before_the_reader_scrolls_to_it(b
         holder.style.contentVisibility = ''
         return wide && !marked
     }).map((box) => (box.querySelector('caption') || box).textContent.trim().slice(0, 60))"""
-    assert page.evaluate("document.querySelectorAll('.md-typeset__scrollwrap').length") > 3
-    try:
-        page.wait_for_function(f"({unmarked})().length === 0", timeout=5000)
-    except Exception:
-        pass
+    # Material wraps the tables once its script has run, which can come after the network is idle; then
+    # each wide one is marked when the browser is next idle. (The site's policy forbids eval, which
+    # Playwright's wait_for_function uses, so this polls with evaluate.)
+    wait_until(page, "() => document.querySelectorAll('.md-typeset__scrollwrap').length > 3")
+    wait_until(page, f"() => ({unmarked})().length === 0")
     assert page.evaluate("scrollY") == 0
     assert not page.evaluate(unmarked)
     page.close()
