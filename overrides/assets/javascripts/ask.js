@@ -12,12 +12,12 @@
    misconceptions file, and what learners ask that it answers, from docs/learner-questions.yml, each of
    which also counts for the passage of its section it matches best), and the score of the section's
    learner question closest to the question, which counts again for the passage it was given to; passages
-   of the lesson being read get a lead. A
-   model's name with its version ("GPT-4") is also one word. When the best passage matches too little of
-   the question's weight, the box says the course does not answer it and points to the glossary entry or
-   lesson closest to it. The values below were tuned on tests/ask_questions.yml,
-   tests/ask_questions_unseen.yml and tests/ask_questions_fresh.yml; tests/ask_questions_heldout.yml,
-   written apart from the ranking and from docs/learner-questions.yml, measures them: never tune on it. */
+   of the lesson being read get a lead. A name with its version ("GPT-4", "Llama 3") is also one word.
+   When the best passage matches too little of the question's weight, the box says the course does not
+   answer it and points to the glossary entry or lesson closest to it. The values below were tuned on
+   tests/ask_questions.yml, tests/ask_questions_unseen.yml and tests/ask_questions_fresh.yml;
+   tests/ask_questions_heldout.yml, written apart from the ranking and from docs/learner-questions.yml,
+   measures them: never tune on it. */
 (() => {
   const TUNING = {
     K1: 1.2, B: 0.75,             // BM25: term saturation, and how much a long passage is discounted
