@@ -17,12 +17,13 @@ PAGES = ["", "training-data/", "pretraining/", "fine-tuning/", "rlhf/", "reasoni
 MATERIAL_READY = "() => document.querySelectorAll('.md-typeset__scrollwrap').length > 3"
 
 
-def wait_until(page, predicate: str, timeout: float = 5.0) -> None:
-    """Polls a JavaScript function until it returns true, or until `timeout` seconds have passed (then the
-    caller's assertions say what is wrong)."""
+def wait_until(page, predicate: str, timeout: float = 5.0) -> bool:
+    """Polls a JavaScript function until it returns true or `timeout` seconds have passed; returns its
+    last answer, for the caller to assert."""
     deadline = time.monotonic() + timeout
-    while not page.evaluate(predicate) and time.monotonic() < deadline:
+    while not (done := page.evaluate(predicate)) and time.monotonic() < deadline:
         page.wait_for_timeout(100)
+    return bool(done)
 
 
 def test_no_request_leaves_the_machine(browser, site_url):
@@ -348,7 +349,7 @@ def test_a_marks_text_shows_on_hover_and_on_keyboard_focus_and_escape_closes_it(
     own tooltip does not show on top of it."""
     page = browser.new_page(viewport={"width": 390, "height": 800})
     page.goto(site_url + "pretraining/", wait_until="networkidle")
-    wait_until(page, MATERIAL_READY)                                 # nothing moves under the pointer after
+    assert wait_until(page, MATERIAL_READY)                          # nothing moves under the pointer after
     tip = page.locator("#fd-tip")
     term = page.locator("article a.fd-term").nth(2)
     definition = term.get_attribute("title")
@@ -451,7 +452,7 @@ def test_a_wide_table_off_screen_is_a_tab_stop_before_the_reader_scrolls_to_it(b
     # Material wraps the tables once its script has run, which can come after the network is idle; then
     # each wide one is marked when the browser is next idle. (The site's policy forbids eval, which
     # Playwright's wait_for_function uses, so this polls with evaluate.)
-    wait_until(page, MATERIAL_READY)
+    assert wait_until(page, MATERIAL_READY)
     wait_until(page, f"() => ({unmarked})().length === 0")
     assert page.evaluate("scrollY") == 0
     assert not page.evaluate(unmarked)
